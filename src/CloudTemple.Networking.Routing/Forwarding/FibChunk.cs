@@ -4,8 +4,8 @@ using System.Runtime.InteropServices;
 namespace CloudTemple.Networking.Routing;
 
 /// <summary>
-/// One immutable 256-slot node of the forwarding table (the second level for bits 8..15 of an
-/// address, or the third level for bits 0..7). Slots are compressed: a byte per slot indexes a
+/// One immutable 256-slot node of the forwarding table: the second level, for bits 8..15 of an
+/// address. Slots are compressed: a byte per slot indexes a
 /// list of distinct 32-bit values, so a node costs 256 bytes plus 4 bytes per distinct value
 /// instead of 1 KiB. A value is a leaf (entry id + 1, 0 for "no route") or, with the high bit
 /// set, the index of a child node.
@@ -23,14 +23,14 @@ internal sealed class FibChunk
     // one array keeps a lookup to two reads in the same object.
     private readonly uint[] _data;
 
-    private FibChunk(uint[] data, FibChunk[]? children)
+    private FibChunk(uint[] data, uint[][]? children)
     {
         _data = data;
         Children = children;
     }
 
-    /// <summary>The child nodes (third level), indexed by the low bits of a child value.</summary>
-    public FibChunk[]? Children { get; }
+    /// <summary>The child nodes (third level, see <see cref="FibLeafNode"/>), indexed by the low bits of a child value.</summary>
+    public uint[][]? Children { get; }
 
     /// <summary>The number of distinct values.</summary>
     public int DistinctValues => _data.Length - SlotWords;
@@ -47,7 +47,7 @@ internal sealed class FibChunk
                 bytes += 24 + (8L * children.Length);
                 foreach (var child in children)
                 {
-                    bytes += child.Bytes;
+                    bytes += FibLeafNode.Bytes(child);
                 }
             }
 
@@ -86,7 +86,7 @@ internal sealed class FibChunk
     /// <param name="values">256 values.</param>
     /// <param name="children">The children referenced by child values, or <see langword="null"/>.</param>
     /// <param name="scratch">The writer's deduplication scratch.</param>
-    public static FibChunk Build(ReadOnlySpan<uint> values, FibChunk[]? children, ChunkBuilderScratch scratch)
+    public static FibChunk Build(ReadOnlySpan<uint> values, uint[][]? children, ChunkBuilderScratch scratch)
     {
         Span<byte> slots = stackalloc byte[256];
         Span<uint> distinct = stackalloc uint[256];

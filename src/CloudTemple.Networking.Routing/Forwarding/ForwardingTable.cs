@@ -45,7 +45,7 @@ public sealed class ForwardingTable<TValue>
 
     // Writer scratch for rewriting one node and its children.
     private readonly uint[] _expanded = new uint[256];
-    private readonly FibChunk?[] _childBySlot = new FibChunk?[256];
+    private readonly uint[]?[] _childBySlot = new uint[]?[256];
     private readonly uint[] _childExpanded = new uint[256];
 
     // Entries by id: the value is read by lookups, network and length only by the writer.
@@ -135,7 +135,7 @@ public sealed class ForwardingTable<TValue>
             return value;
         }
 
-        return chunk.Children![(int)(value & ~ChildFlag)].Get(address & 0xFF);
+        return FibLeafNode.Get(chunk.Children![(int)(value & ~ChildFlag)], address & 0xFF);
     }
 
     /// <summary>The value stored for exactly <paramref name="prefix"/>.</summary>
@@ -288,7 +288,7 @@ public sealed class ForwardingTable<TValue>
         bool deep = change.Length > 24;
         for (int slot = from; slot < to; slot++)
         {
-            FibChunk? child = _childBySlot[slot];
+            uint[]? child = _childBySlot[slot];
             if (child is null && !deep)
             {
                 _expanded[slot] = Apply(_expanded[slot], change);
@@ -306,7 +306,7 @@ public sealed class ForwardingTable<TValue>
             }
             else
             {
-                child.Expand(_childExpanded);
+                FibLeafNode.Expand(child, _childExpanded);
             }
 
             for (int i = childFrom; i < childTo; i++)
@@ -321,7 +321,7 @@ public sealed class ForwardingTable<TValue>
             }
             else
             {
-                _childBySlot[slot] = FibChunk.Build(_childExpanded, null, _scratch);
+                _childBySlot[slot] = FibLeafNode.Build(_childExpanded);
             }
         }
 
@@ -363,7 +363,7 @@ public sealed class ForwardingTable<TValue>
             return null;
         }
 
-        FibChunk[]? children = childCount == 0 ? null : new FibChunk[childCount];
+        uint[][]? children = childCount == 0 ? null : new uint[childCount][];
         int next = 0;
         for (int slot = 0; slot < 256; slot++)
         {
@@ -475,7 +475,7 @@ public sealed class ForwardingTable<TValue>
             {
                 if (childValues[slot] is { } child)
                 {
-                    _childBySlot[slot] = FibChunk.Build(child, null, _scratch);
+                    _childBySlot[slot] = FibLeafNode.Build(child);
                     childValues[slot] = null;
                 }
             }
@@ -497,6 +497,11 @@ public sealed class ForwardingTable<TValue>
             if (_usedIds == _values.Length)
             {
                 Grow();
+            }
+
+            if (_usedIds >= FibLeafNode.MaxLeaf)
+            {
+                throw new InvalidOperationException($"A forwarding table holds at most {FibLeafNode.MaxLeaf - 1} prefixes.");
             }
 
             id = _usedIds++;
