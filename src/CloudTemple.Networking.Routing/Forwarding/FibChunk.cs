@@ -32,9 +32,6 @@ internal sealed class FibChunk
     /// <summary>The child nodes (third level, see <see cref="FibLeafNode"/>), indexed by the low bits of a child value.</summary>
     public uint[][]? Children { get; }
 
-    /// <summary>The number of distinct values.</summary>
-    public int DistinctValues => _data.Length - SlotWords;
-
     /// <summary>Managed bytes held by this node and its children (object headers included).</summary>
     public long Bytes
     {
@@ -73,13 +70,6 @@ internal sealed class FibChunk
         {
             destination[(int)slot] = Get(slot);
         }
-    }
-
-    /// <summary>Whether every slot holds the same leaf (the node can be replaced by that leaf).</summary>
-    public bool IsUniformLeaf(out uint leaf)
-    {
-        leaf = _data[SlotWords];
-        return _data.Length == SlotWords + 1 && (leaf & ChildFlag) == 0;
     }
 
     /// <summary>Builds a node from 256 expanded values whose child values index <paramref name="children"/>.</summary>
