@@ -252,7 +252,12 @@ public sealed class DhcpLeaseEngine : IDisposable
         var mine = await _store.FindByClientAsync(subnet.Prefix, request.Key, cancellationToken).ConfigureAwait(false);
         var reservation = subnet.FindReservation(request.Mac, request.ClientIdentifier);
         Ipv4Address? address = null;
-        if (reservation is not null && !await IsOnProbationAsync(reservation.Address, now, cancellationToken).ConfigureAwait(false))
+        if (mine is { State: DhcpLeaseState.Bound } && mine.ExpiresAt > now)
+        {
+            // The current binding comes first, reservation or not: an active lease is never taken back by a DISCOVER.
+            address = mine.Address;
+        }
+        else if (reservation is not null && !await IsOnProbationAsync(reservation.Address, now, cancellationToken).ConfigureAwait(false))
         {
             address = reservation.Address;
         }
@@ -347,6 +352,14 @@ public sealed class DhcpLeaseEngine : IDisposable
             return Nak(request, address, $"{address} is reserved for another client");
         }
 
+        if (reservation is not null && reservation.Address != address
+            && !await IsOnProbationAsync(reservation.Address, now, cancellationToken).ConfigureAwait(false))
+        {
+            // Moves a client to its reservation: it stops using this address on the NAK and rediscovers.
+            await GiveUpAsync(mine, subnet, now, cancellationToken).ConfigureAwait(false);
+            return Nak(request, address, $"the client's address is reserved: {reservation.Address}");
+        }
+
         var holder = await _store.FindByAddressAsync(address, cancellationToken).ConfigureAwait(false);
         if (holder is not null && holder.Client != request.Key && holder.IsActiveAt(now))
         {
@@ -432,6 +445,19 @@ public sealed class DhcpLeaseEngine : IDisposable
         _metrics.Lease("released");
         DhcpLog.Released(_logger, holder.Address, request.Key);
         return Decision.None;
+    }
+
+    private async ValueTask GiveUpAsync(DhcpLease? lease, DhcpSubnet subnet, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (lease is { State: DhcpLeaseState.Offered or DhcpLeaseState.Bound })
+        {
+            if (subnet.IsInPool(lease.Address))
+            {
+                await _pool.ReleaseAsync(subnet, lease.Address, cancellationToken).ConfigureAwait(false);
+            }
+
+            await _store.SaveAsync(lease with { State = DhcpLeaseState.Released, ExpiresAt = now }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async ValueTask WithdrawOfferAsync(DhcpRequest request, DhcpSubnet subnet, CancellationToken cancellationToken)
