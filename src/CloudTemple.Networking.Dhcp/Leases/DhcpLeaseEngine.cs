@@ -25,6 +25,7 @@ public sealed class DhcpLeaseEngine : IDisposable
     private readonly TimeSpan _offerHold;
     private readonly TimeSpan _probation;
     private readonly int _clientPort;
+    private readonly int _serverPort;
     private readonly ILeaseStore _store;
     private readonly IDhcpAddressPool _pool;
     private readonly TimeProvider _time;
@@ -64,6 +65,7 @@ public sealed class DhcpLeaseEngine : IDisposable
         _offerHold = value.OfferHoldTime;
         _probation = value.DeclineProbation;
         _clientPort = value.ClientPort;
+        _serverPort = value.ServerPort;
         _store = store;
         _pool = pool;
         _time = timeProvider;
@@ -502,7 +504,7 @@ public sealed class DhcpLeaseEngine : IDisposable
     {
         if (request.GatewayAddress != Ipv4Address.Any)
         {
-            return (request.GatewayAddress, DhcpConstants.ServerPort);
+            return (request.GatewayAddress, _serverPort);
         }
 
         if (reply != DhcpMessageType.Nak && request.ClientAddress != Ipv4Address.Any)
