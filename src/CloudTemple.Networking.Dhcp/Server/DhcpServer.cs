@@ -95,23 +95,32 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
     /// <returns>A task that completes when the loops have ended.</returns>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_stopping is null)
+        var stopping = Interlocked.Exchange(ref _stopping, null);
+        if (stopping is null)
         {
             return;
         }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        await stopping.CancelAsync().ConfigureAwait(false);
         _socket?.Dispose();
-        await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(false);
-        _loops.Clear();
+        try
+        {
+            await Task.WhenAll(_loops).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _loops.Clear();
+            stopping.Dispose();
+        }
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        _stopping?.Cancel();
+        var stopping = Interlocked.Exchange(ref _stopping, null);
+        stopping?.Cancel();
         _socket?.Dispose();
-        _stopping?.Dispose();
+        stopping?.Dispose();
     }
 
     private static Ipv4Address FindInterfaceAddress(string name)
