@@ -1,4 +1,5 @@
 using CloudTemple.Networking.Dhcp;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -29,6 +30,9 @@ if (failures.Count > 0)
 
 // 3. Host the server: one log line per event, stopped by SIGINT/SIGTERM.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+// Log levels from the environment, e.g. Logging__LogLevel__Default=Warning under a load test.
+builder.Configuration.AddEnvironmentVariables();
+builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
 builder.Logging.AddSimpleConsole(console =>
 {
     console.SingleLine = true;

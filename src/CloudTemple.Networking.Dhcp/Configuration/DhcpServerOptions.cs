@@ -31,6 +31,9 @@ public sealed class DhcpServerOptions
     /// <summary>The UDP port replies to clients go to. Default 68.</summary>
     public int ClientPort { get; set; } = Protocol.DhcpConstants.ClientPort;
 
+    /// <summary>The socket receive buffer in bytes, which absorbs bursts. Default 4 MiB.</summary>
+    public int ReceiveBufferSize { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>How many receive loops run in parallel. Default: the processor count.</summary>
     public int ReceiveConcurrency { get; set; } = Environment.ProcessorCount;
 }

@@ -58,6 +58,11 @@ public sealed class DhcpServerOptionsValidator : IValidateOptions<DhcpServerOpti
             failures.Add($"Ports must be 1 to 65535; they are {options.ServerPort} and {options.ClientPort}.");
         }
 
+        if (options.ReceiveBufferSize < 4096)
+        {
+            failures.Add($"ReceiveBufferSize must be at least 4096 bytes; it is {options.ReceiveBufferSize}.");
+        }
+
         if (options.ReceiveConcurrency < 1)
         {
             failures.Add($"ReceiveConcurrency must be at least 1; it is {options.ReceiveConcurrency}.");

@@ -26,6 +26,7 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
     private const int BufferSize = 2048;
     private const int SolSocket = 1;
     private const int SoBindToDevice = 25;
+    private const int SoReceiveBufferForce = 33;
 
     private readonly DhcpLeaseEngine _engine;
     private readonly DhcpServerOptions _options;
@@ -69,6 +70,7 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
             socket.EnableBroadcast = true;
             // Only this interface's traffic, and replies (broadcasts included) leave through it.
             socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(name + "\0"));
+            SetReceiveBuffer(socket, _options.ReceiveBufferSize);
             socket.Bind(new IPEndPoint(IPAddress.Any, _options.ServerPort));
         }
         catch
@@ -121,6 +123,20 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
         stopping?.Cancel();
         _socket?.Dispose();
         stopping?.Dispose();
+    }
+
+    // A large buffer absorbs bursts (a rack booting) and pauses (JIT, GC) without drops. SO_RCVBUFFORCE passes
+    // net.core.rmem_max when privileged; otherwise the kernel caps SO_RCVBUF.
+    private static void SetReceiveBuffer(Socket socket, int bytes)
+    {
+        try
+        {
+            socket.SetRawSocketOption(SolSocket, SoReceiveBufferForce, BitConverter.GetBytes(bytes));
+        }
+        catch (SocketException)
+        {
+            socket.ReceiveBufferSize = bytes;
+        }
     }
 
     private static Ipv4Address FindInterfaceAddress(string name)
