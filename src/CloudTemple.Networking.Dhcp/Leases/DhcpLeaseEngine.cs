@@ -32,6 +32,7 @@ public sealed class DhcpLeaseEngine : IDisposable
     private readonly ILogger _logger;
     private readonly DhcpMetrics _metrics;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly DhcpLeaseFeed _feed = new();
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">The options (validated here too).</param>
@@ -158,6 +159,20 @@ public sealed class DhcpLeaseEngine : IDisposable
         return new DhcpProcessResult(length, decision.Reply, destination, port, DhcpDropReason.None);
     }
 
+    /// <summary>
+    /// The lease change feed: bound, released, declined and expired leases, from the first
+    /// <c>MoveNextAsync</c> on. Each enumeration has its own bounded buffer of <paramref name="capacity"/>
+    /// entries; when a reader falls that far behind, the oldest entries are dropped (the server never waits).
+    /// </summary>
+    /// <param name="capacity">The buffer size per enumeration. Default 1024.</param>
+    /// <param name="cancellationToken">Ends the enumeration.</param>
+    /// <returns>The events, in the order the engine took its decisions.</returns>
+    public IAsyncEnumerable<DhcpLeaseEvent> WatchLeasesAsync(int capacity = 1024, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        return _feed.SubscribeAsync(capacity, cancellationToken);
+    }
+
     /// <summary>Reclaims what ran out: expired offers and probations free their address; expired leases become <see cref="DhcpLeaseState.Expired"/> (remembered for the same client) and free theirs.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>How many records were reclaimed.</returns>
@@ -173,8 +188,10 @@ public sealed class DhcpLeaseEngine : IDisposable
                 var subnet = Array.Find(_subnets, s => s.Prefix == lease.Subnet);
                 if (lease.State == DhcpLeaseState.Bound)
                 {
-                    await _store.SaveAsync(lease with { State = DhcpLeaseState.Expired }, cancellationToken).ConfigureAwait(false);
+                    var expired = lease with { State = DhcpLeaseState.Expired };
+                    await _store.SaveAsync(expired, cancellationToken).ConfigureAwait(false);
                     _metrics.Lease("expired");
+                    _feed.Publish(DhcpLeaseEventKind.Expired, expired);
                 }
                 else
                 {
@@ -388,6 +405,7 @@ public sealed class DhcpLeaseEngine : IDisposable
             request.HostName ?? holder?.HostName);
         await _store.SaveAsync(lease, cancellationToken).ConfigureAwait(false);
         _metrics.Lease("acked");
+        _feed.Publish(DhcpLeaseEventKind.Bound, lease);
         DhcpLog.Leased(_logger, DhcpMessageType.Ack, address, request.Key, request.Mac, subnet.Prefix, (long)subnet.LeaseTime.TotalSeconds, lease.HostName);
         return Decision.Ack(address, reservedFor);
     }
@@ -417,9 +435,10 @@ public sealed class DhcpLeaseEngine : IDisposable
             await _pool.MarkDeclinedAsync(subnet, address, until, cancellationToken).ConfigureAwait(false);
         }
 
-        await _store.SaveAsync(holder with { Client = DhcpClientKey.ForDeclined(address), State = DhcpLeaseState.Declined, ExpiresAt = until }, cancellationToken)
-            .ConfigureAwait(false);
+        var declined = holder with { Client = DhcpClientKey.ForDeclined(address), State = DhcpLeaseState.Declined, ExpiresAt = until };
+        await _store.SaveAsync(declined, cancellationToken).ConfigureAwait(false);
         _metrics.Lease("declined");
+        _feed.Publish(DhcpLeaseEventKind.Declined, declined);
         DhcpLog.Declined(_logger, address, request.Key, until);
         return Decision.None;
     }
@@ -443,8 +462,10 @@ public sealed class DhcpLeaseEngine : IDisposable
             await _pool.ReleaseAsync(subnet, holder.Address, cancellationToken).ConfigureAwait(false);
         }
 
-        await _store.SaveAsync(holder with { State = DhcpLeaseState.Released, ExpiresAt = now }, cancellationToken).ConfigureAwait(false);
+        var released = holder with { State = DhcpLeaseState.Released, ExpiresAt = now };
+        await _store.SaveAsync(released, cancellationToken).ConfigureAwait(false);
         _metrics.Lease("released");
+        _feed.Publish(DhcpLeaseEventKind.Released, released);
         DhcpLog.Released(_logger, holder.Address, request.Key);
         return Decision.None;
     }

@@ -196,6 +196,28 @@ public readonly ref struct DhcpMessageReader
         return false;
     }
 
+    /// <summary>Reads an address-list option (such as 3, 6, 42) into <paramref name="destination"/> without allocating.</summary>
+    /// <param name="code">The option code.</param>
+    /// <param name="destination">Where to put the addresses; its length bounds how many are read.</param>
+    /// <param name="count">How many addresses the option holds (may exceed <paramref name="destination"/>'s length).</param>
+    /// <returns>Whether the option is present with a non-empty length that is a multiple of four.</returns>
+    public bool TryGetAddresses(DhcpOptionCode code, Span<Ipv4Address> destination, out int count)
+    {
+        count = 0;
+        if (!TryGetOption(code, out var value) || value.IsEmpty || value.Length % 4 != 0)
+        {
+            return false;
+        }
+
+        count = value.Length / 4;
+        for (int i = 0; i < Math.Min(count, destination.Length); i++)
+        {
+            destination[i] = Ipv4Address.Read(value[(4 * i)..]);
+        }
+
+        return true;
+    }
+
     /// <summary>Reads a 32-bit option (such as 51, 58, 59).</summary>
     /// <param name="code">The option code.</param>
     /// <param name="result">The value when the method returns <see langword="true"/>.</param>

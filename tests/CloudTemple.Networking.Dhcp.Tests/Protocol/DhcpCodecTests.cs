@@ -225,4 +225,28 @@ public class DhcpCodecTests
         Assert.False(DomainSearchList.TryDecode([0xC0, 0x00], out _));
         Assert.False(DomainSearchList.TryDecode([1, (byte)'a', 0xC0, 0x00], out _));
     }
+
+    [Fact]
+    public void Address_lists_and_relay_agent_sub_options_are_read_without_allocating()
+    {
+        var buffer = new byte[600];
+        var writer = new DhcpMessageWriter(buffer) { OpCode = DhcpOpCode.BootRequest };
+        writer.WriteAddressesOption(DhcpOptionCode.DomainNameServer, [Ipv4Address.Parse("10.0.0.2"), Ipv4Address.Parse("10.0.0.3"), Ipv4Address.Parse("10.0.0.4")]);
+        writer.WriteOption(DhcpOptionCode.RelayAgentInformation, [1, 4, .. "eth7"u8, 2, 2, 0xAB, 0xCD]);
+        int length = writer.Complete();
+        Assert.True(DhcpMessageReader.TryParse(buffer.AsSpan(0, length), out var message, out _));
+
+        Span<Ipv4Address> dns = stackalloc Ipv4Address[2];
+        Assert.True(message.TryGetAddresses(DhcpOptionCode.DomainNameServer, dns, out int count));
+        Assert.Equal(3, count);
+        Assert.Equal(Ipv4Address.Parse("10.0.0.3"), dns[1]);
+        Assert.False(message.TryGetAddresses(DhcpOptionCode.Router, dns, out _));
+
+        Assert.True(message.TryGetOption(DhcpOptionCode.RelayAgentInformation, out var relay));
+        Assert.True(RelayAgentInformation.TryGetSubOption(relay, RelayAgentInformation.CircuitId, out var circuit));
+        Assert.Equal("eth7"u8.ToArray(), circuit.ToArray());
+        Assert.True(RelayAgentInformation.TryGetSubOption(relay, RelayAgentInformation.RemoteId, out var remote));
+        Assert.Equal(new byte[] { 0xAB, 0xCD }, remote.ToArray());
+        Assert.False(RelayAgentInformation.TryGetSubOption(relay, 9, out _));
+    }
 }
