@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Sustained DHCPv4 4-way exchange rate of our sample server and of Kea (kea-dhcp4, memfile with persist on),
+# one after the other, on the same namespaces, under the same perfdhcp load. Prints both rates and their ratio.
+# The sustained rate is the highest perfdhcp rate (-r) at which both exchanges (DISCOVER-OFFER, REQUEST-ACK)
+# lose under 1 % of packets. Needs root, iproute2, kea-dhcp4-server, kea-admin (perfdhcp), the .NET SDK.
+# Usage: sudo benchmarks/dhcp-vs-kea.sh [seconds per trial, default 5]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+period="${1:-5}"
+run="dhcpbench-$$"
+srv="$run-s" cli="$run-c"
+work="$(mktemp -d)"
+server_pid=""
+
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  ip netns del "$srv" 2>/dev/null || true
+  ip netns del "$cli" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+dotnet build -c Release samples/DhcpServer -v quiet --nologo >/dev/null
+ours_dll="samples/DhcpServer/bin/Release/net10.0/DhcpServer.dll"
+
+ip netns add "$srv"
+ip netns add "$cli"
+ip link add vsrv netns "$srv" type veth peer name vcli netns "$cli"
+ip -n "$srv" addr add 10.88.0.2/16 dev vsrv
+ip -n "$cli" addr add 10.88.0.3/16 dev vcli
+ip -n "$srv" link set vsrv up
+ip -n "$cli" link set vcli up
+ip -n "$srv" link set lo up
+ip -n "$cli" link set lo up
+
+cat >"$work/kea.json" <<JSON
+{ "Dhcp4": {
+    "interfaces-config": { "interfaces": [ "vsrv" ], "dhcp-socket-type": "udp" },
+    "lease-database": { "type": "memfile", "persist": true, "name": "$work/kea-leases.csv", "lfc-interval": 0 },
+    "valid-lifetime": 3600, "renew-timer": 1800, "rebind-timer": 3150,
+    "subnet4": [ { "id": 1, "subnet": "10.88.0.0/16", "pools": [ { "pool": "10.88.1.0 - 10.88.255.254" } ],
+                   "option-data": [ { "name": "routers", "data": "10.88.0.1" } ] } ],
+    "loggers": [ { "name": "kea-dhcp4", "severity": "WARN", "output_options": [ { "output": "$work/kea.log" } ] } ] } }
+JSON
+
+start_server() {
+  case "$1" in
+    ours)
+      Logging__LogLevel__Default=Warning ip netns exec "$srv" dotnet "$ours_dll" --interface vsrv \
+        --subnet 10.88.0.0/16 --router 10.88.0.1 --pool 10.88.1.0-10.88.255.254 --lease-time 3600 >"$work/ours.log" 2>&1 &
+      ;;
+    kea)
+      rm -f "$work"/kea-leases.csv*
+      KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" ip netns exec "$srv" kea-dhcp4 -c "$work/kea.json" >"$work/kea.out" 2>&1 &
+      ;;
+  esac
+  server_pid=$!
+  sleep 3
+}
+
+stop_server() {
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+}
+
+# Prints "offer_drop_percent ack_drop_percent completed_exchanges" for one trial at rate $2 against a fresh server $1.
+trial() {
+  start_server "$1"
+  local out
+  # Warm-up at a low rate (JIT for ours, caches for both), then the measured run.
+  ip netns exec "$cli" perfdhcp -4 -l vcli -r 200 -p 1 -R 1000000 10.88.0.2 >/dev/null 2>&1 || true
+  out="$(ip netns exec "$cli" perfdhcp -4 -l vcli -r "$2" -p "$period" -R 1000000 10.88.0.2 2>&1 || true)"
+  stop_server
+  awk '
+    /DISCOVER-OFFER/ { section = 1 } /REQUEST-ACK/ { section = 2 }
+    /^sent packets:/ { sent[section] = $3 } /^received packets:/ { received[section] = $3 }
+    END {
+      for (s = 1; s <= 2; s++) drop[s] = sent[s] ? 100 * (sent[s] - received[s]) / sent[s] : 100
+      printf "%.2f %.2f %d\n", drop[1], drop[2], received[2]
+    }' <<<"$out"
+}
+
+# Doubles the rate until drops reach 1 %, then bisects between the last good and the first bad rate.
+sustained() {
+  local server="$1" good=0 bad=0 rate=500 result
+  while :; do
+    read -r d1 d2 done <<<"$(trial "$server" "$rate")"
+    echo "  $server at $rate/s: offer drops $d1 %, ack drops $d2 %, $done exchanges" >&2
+    if awk "BEGIN { exit !($d1 < 1 && $d2 < 1) }"; then good=$rate; rate=$((rate * 2)); else bad=$rate; break; fi
+    ((rate > 64000)) && break
+  done
+  while ((bad > 0 && bad - good > good / 10 && bad - good > 50)); do
+    rate=$(((good + bad) / 2))
+    read -r d1 d2 done <<<"$(trial "$server" "$rate")"
+    echo "  $server at $rate/s: offer drops $d1 %, ack drops $d2 %, $done exchanges" >&2
+    if awk "BEGIN { exit !($d1 < 1 && $d2 < 1) }"; then good=$rate; else bad=$rate; fi
+  done
+  echo "$good"
+}
+
+echo "perfdhcp trials of ${period} s, fresh server per trial:"
+ours="$(sustained ours)"
+kea="$(sustained kea)"
+echo
+echo "sustained 4-way exchanges/s (under 1 % drops): CloudTemple.Networking.Dhcp $ours, Kea $(kea-dhcp4 -v) $kea"
+awk "BEGIN { if ($kea > 0) printf \"ratio: %.2f x Kea\n\", $ours / $kea; else print \"ratio: n/a (Kea sustained no rate)\" }"
