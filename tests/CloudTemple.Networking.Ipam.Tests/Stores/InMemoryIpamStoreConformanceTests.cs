@@ -1,3 +1,5 @@
+using CloudTemple.Networking.Stores.Conformance.Ipam;
+
 namespace CloudTemple.Networking.Ipam.Tests.Stores;
 
 /// <summary>The conformance suite against the embedded store.</summary>

@@ -1,4 +1,4 @@
-namespace CloudTemple.Networking.Ipam.Tests.Stores;
+namespace CloudTemple.Networking.Stores.Conformance.Ipam;
 
 /// <summary>
 /// What every <see cref="IIpamStore"/> must do, whatever keeps its state. A store's test project
