@@ -9,12 +9,22 @@ internal sealed class CommandLine
 {
     public const string Usage =
         "usage: DhcpServer --interface IF --subnet CIDR --router IP [--pool FIRST-LAST] [--dns IP[,IP...]] [--domain NAME]\n" +
-        "                  [--mtu N] [--lease-time SECONDS] [--static-route CIDR=GATEWAY]... [--reservation MAC=IP]...";
+        "                  [--mtu N] [--lease-time SECONDS] [--static-route CIDR=GATEWAY]... [--reservation MAC=IP]...\n" +
+        "                  [--store memory|sqlite:PATH|postgresql:CONNECTION-STRING]";
 
     private readonly List<Action<DhcpSubnetOptions>> _subnet = [];
 
     private string? _interface;
     private Ipv4Prefix? _prefix;
+
+    /// <summary>Where leases and addresses are kept: <c>memory</c> (the default), <c>sqlite</c> or <c>postgresql</c>.</summary>
+    public string StoreKind { get; private set; } = "memory";
+
+    /// <summary>The SQLite file or the PostgreSQL connection string.</summary>
+    public string StoreTarget { get; private set; } = "";
+
+    /// <summary>The interface served.</summary>
+    public string Interface => _interface!;
 
     public static bool TryParse(string[] args, [NotNullWhen(true)] out CommandLine? commandLine, [NotNullWhen(false)] out string? error)
     {
@@ -46,6 +56,7 @@ internal sealed class CommandLine
                     ? parsed.Add(s => s.LeaseTime = TimeSpan.FromSeconds(seconds)) : $"--lease-time: '{value}' is not a positive number of seconds.",
                 "--static-route" => parsed.StaticRoute(value),
                 "--reservation" => parsed.Reservation(value),
+                "--store" => parsed.Store(value),
                 _ => $"unknown option '{name}'.",
             };
             if (error is not null)
@@ -136,6 +147,19 @@ internal sealed class CommandLine
         }
 
         return Add(s => s.StaticRoutes.Add(new ClasslessStaticRoute(destination, gateway)));
+    }
+
+    private string? Store(string value)
+    {
+        int colon = value.IndexOf(':', StringComparison.Ordinal);
+        (string kind, string target) = colon < 0 ? (value, "") : (value[..colon], value[(colon + 1)..]);
+        if (kind is not ("memory" or "sqlite" or "postgresql") || (kind == "memory") != (target.Length == 0))
+        {
+            return $"--store: '{value}' is not memory, sqlite:PATH or postgresql:CONNECTION-STRING.";
+        }
+
+        (StoreKind, StoreTarget) = (kind, target);
+        return null;
     }
 
     private string? Reservation(string value)
