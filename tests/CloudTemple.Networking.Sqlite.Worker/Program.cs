@@ -3,6 +3,7 @@
 //   allocate PATH SPACE SUBNET COUNT OWNER   next-free addresses, one per line
 //   carve PATH SPACE LENGTH COUNT            next-free subnets, one per line
 //   leases PATH SUBNET FIRST COUNT OWNER     saves bound leases FIRST, FIRST+1, ... one per line
+//   init PATH                                creates or migrates both schemas, prints "ok"
 // Exit code 0 when all were done, 2 when the subnet or pool ran out (what was printed stands), 1 on error.
 using CloudTemple.Networking;
 using CloudTemple.Networking.Dhcp;
@@ -54,6 +55,16 @@ try
                     stdout.WriteLine(address);
                 }
 
+                break;
+            }
+
+        case "init":
+            {
+                using var ipam = new SqliteIpamStore(args[1]);
+                await using var leases = new SqliteLeaseStore(args[1]);
+                await ipam.InitializeAsync(CancellationToken.None);
+                await leases.InitializeAsync(CancellationToken.None);
+                stdout.WriteLine("ok");
                 break;
             }
 
