@@ -24,8 +24,9 @@ public sealed class EngineHarness : IDisposable
 {
     public static readonly Ipv4Address ServerAddress = Ipv4Address.Parse("10.0.0.2");
 
-    public EngineHarness(Action<DhcpServerOptions>? configure = null)
+    public EngineHarness(Action<DhcpServerOptions>? configure = null, Func<TimeProvider, IDhcpAddressPool>? pool = null)
     {
+        Pool = pool?.Invoke(Clock) ?? new InMemoryDhcpAddressPool();
         Options = new DhcpServerOptions();
         var subnet = new DhcpSubnetOptions
         {
@@ -51,7 +52,7 @@ public sealed class EngineHarness : IDisposable
 
     public InMemoryLeaseStore Store { get; } = new();
 
-    public InMemoryDhcpAddressPool Pool { get; } = new();
+    public IDhcpAddressPool Pool { get; }
 
     public DhcpLeaseEngine Engine { get; }
 
