@@ -4,6 +4,8 @@
 //   carve PATH SPACE LENGTH COUNT            next-free subnets, one per line
 //   leases PATH SUBNET FIRST COUNT OWNER     saves bound leases FIRST, FIRST+1, ... one per line
 //   init PATH                                creates or migrates both schemas, prints "ok"
+// allocate and carve open the store, print "ready", and start when the file PATH.go exists, so that a test
+// can make several workers run truly at once.
 // Exit code 0 when all were done, 2 when the subnet or pool ran out (what was printed stands), 1 on error.
 using CloudTemple.Networking;
 using CloudTemple.Networking.Dhcp;
@@ -19,6 +21,7 @@ try
         case "allocate":
             {
                 using var store = new SqliteIpamStore(args[1]);
+                await ReadyAsync(store, args[1]);
                 var subnet = Ipv4Prefix.Parse(args[3]);
                 for (int i = 0; i < int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture); i++)
                 {
@@ -32,6 +35,7 @@ try
         case "carve":
             {
                 using var store = new SqliteIpamStore(args[1]);
+                await ReadyAsync(store, args[1]);
                 for (int i = 0; i < int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture); i++)
                 {
                     var subnet = await store.CarveSubnetAsync(
@@ -84,4 +88,14 @@ catch (Exception e)
 {
     Console.Error.WriteLine(e);
     return 1;
+}
+
+static async Task ReadyAsync(SqliteIpamStore store, string path)
+{
+    await store.InitializeAsync(CancellationToken.None);
+    Console.Out.WriteLine("ready");
+    while (!File.Exists(path + ".go"))
+    {
+        await Task.Delay(1);
+    }
 }

@@ -24,12 +24,13 @@ public sealed class MultiProcessTests : IDisposable
         var workers = Enumerable.Range(0, 4).Select(i => Worker.Start("allocate", _database.Path, "vpc", subnet.ToString(), "150", $"w{i}")).ToList();
         try
         {
+            await StartTogetherAsync(workers);
             foreach (var worker in workers)
             {
                 Assert.True(await worker.WaitAsync(Patience) == 0, worker.Errors);
             }
 
-            var printed = workers.SelectMany(w => w.Lines).Select(Ipv4Address.Parse).ToList();
+            var printed = workers.SelectMany(w => w.Lines.Skip(1)).Select(Ipv4Address.Parse).ToList();
             Assert.Equal(600, printed.Count);
             Assert.Equal(printed.Count, printed.Distinct().Count());
             using var check = new SqliteIpamStore(_database.Path);
@@ -54,13 +55,14 @@ public sealed class MultiProcessTests : IDisposable
         var workers = Enumerable.Range(0, 4).Select(_ => Worker.Start("carve", _database.Path, "vpc", "26", "16")).ToList();
         try
         {
+            await StartTogetherAsync(workers);
             foreach (var worker in workers)
             {
                 Assert.True(await worker.WaitAsync(Patience) == 0, worker.Errors);
             }
 
             // 64 /26 fill the /20 exactly: any overlap would leave a duplicate or a gap.
-            var printed = workers.SelectMany(w => w.Lines).Select(Ipv4Prefix.Parse).Order().ToList();
+            var printed = workers.SelectMany(w => w.Lines.Skip(1)).Select(Ipv4Prefix.Parse).Order().ToList();
             Assert.Equal(64, printed.Count);
             for (int i = 1; i < printed.Count; i++)
             {
@@ -88,10 +90,11 @@ public sealed class MultiProcessTests : IDisposable
         }
 
         using var worker = Worker.Start("allocate", _database.Path, "vpc", subnet.ToString(), "60000", "victim");
-        await worker.WaitForLinesAsync(200, Patience);
+        await StartTogetherAsync([worker]);
+        await worker.WaitForLinesAsync(201, Patience);
         worker.Kill();
         await worker.WaitAsync(Patience);
-        var printed = worker.Lines.Select(Ipv4Address.Parse).ToList();
+        var printed = worker.Lines.Skip(1).Select(Ipv4Address.Parse).ToList();
 
         Assert.Equal("ok", IntegrityCheck(_database.Path));
         using var reopened = new SqliteIpamStore(_database.Path);
@@ -146,6 +149,18 @@ public sealed class MultiProcessTests : IDisposable
         {
             workers.ForEach(w => w.Dispose());
         }
+    }
+
+    // Every worker has opened the store and waits: let them all go at once.
+    private async Task StartTogetherAsync(List<Worker> workers)
+    {
+        foreach (var worker in workers)
+        {
+            await worker.WaitForLinesAsync(1, Patience);
+            Assert.Equal("ready", worker.Lines[0]);
+        }
+
+        await File.WriteAllTextAsync(_database.Path + ".go", "go");
     }
 
     internal static string IntegrityCheck(string path)
