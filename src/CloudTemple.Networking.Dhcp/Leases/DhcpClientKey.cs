@@ -44,9 +44,11 @@ public readonly struct DhcpClientKey : IEquatable<DhcpClientKey>
     public static DhcpClientKey Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!text.StartsWith("id:", StringComparison.Ordinal) && !text.StartsWith("hw:", StringComparison.Ordinal))
+        // declined:ADDRESS is the key the engine gives a declined address; a durable store reads it back.
+        if (!text.StartsWith("id:", StringComparison.Ordinal) && !text.StartsWith("hw:", StringComparison.Ordinal)
+            && !text.StartsWith("declined:", StringComparison.Ordinal))
         {
-            throw new FormatException($"'{text}' is not a DHCP client key (id:HEX or hw:TYPE:HEX).");
+            throw new FormatException($"'{text}' is not a DHCP client key (id:HEX, hw:TYPE:HEX or declined:ADDRESS).");
         }
 
         return new DhcpClientKey(text);
