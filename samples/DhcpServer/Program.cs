@@ -7,7 +7,8 @@ using Microsoft.Extensions.Logging;
 // A DHCP server for one interface, as a cloud's network node runs it:
 //   dotnet run --project samples/DhcpServer -- --interface veth0 --subnet 10.0.1.0/24 --router 10.0.1.1 \
 //       --dns 10.0.1.2 --domain vpc.internal --mtu 1450 --static-route 192.168.0.0/16=10.0.1.254
-// It serves until SIGINT/SIGTERM and logs each lease on one line.
+// It serves until SIGINT/SIGTERM and logs each lease on one line. --store sqlite:PATH or
+// postgresql:CONNECTION-STRING keeps leases (and the addresses, through IPAM) across restarts.
 
 // 1. Read the command line; bad arguments exit with code 2 and say why.
 if (!CommandLine.TryParse(args, out var commandLine, out var error))
@@ -38,7 +39,17 @@ builder.Logging.AddSimpleConsole(console =>
     console.SingleLine = true;
     console.TimestampFormat = "HH:mm:ss ";
 });
-builder.Services.AddDhcpServer(commandLine.Apply);
+var dhcp = builder.Services.AddDhcpServer(commandLine.Apply);
+// Durable stores keep leases across restarts; their addresses come from an IPAM space in the same
+// database, so several servers (or a controller's static allocations) can share the pool safely.
+switch (commandLine.StoreKind)
+{
+    case "sqlite":
+        builder.Services.AddIpam().UseSqlite(commandLine.StoreTarget);
+        dhcp.UseSqlite(commandLine.StoreTarget).UseIpam(IpamSpace);
+        break;
+}
+
 using var host = builder.Build();
 try
 {
@@ -52,3 +63,9 @@ catch (InvalidOperationException e)
 }
 
 return 0;
+
+internal static partial class Program
+{
+    // The IPAM address space that holds the served subnets when a durable store is used.
+    private const string IpamSpace = "dhcp";
+}

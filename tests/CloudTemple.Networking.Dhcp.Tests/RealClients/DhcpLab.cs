@@ -17,6 +17,7 @@ public sealed class DhcpLab : IDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly List<IDisposable> _cleanup = [];
     private Process? _server;
+    private string[] _start = [];
 
     private DhcpLab()
     {
@@ -99,6 +100,42 @@ public sealed class DhcpLab : IDisposable
 
     public int CountServerLines(Func<string, bool> match) => _lines.Count(match);
 
+    /// <summary>Kills the server with SIGKILL (no shutdown, no flush): what a crash or an OOM kill does.</summary>
+    public void KillServer()
+    {
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            _server.WaitForExit(10_000);
+        }
+
+        _server?.Dispose();
+        _server = null;
+    }
+
+    /// <summary>Starts the server again with the same arguments; its output goes to <see cref="ServerOutput"/> after a marker line.</summary>
+    public void RestartServer()
+    {
+        KillServer();
+        static bool Listening(string line) => line.Contains("listening on", StringComparison.Ordinal);
+        int started = CountServerLines(Listening);
+        _lines.Enqueue(RestartMarker);
+        StartServer(_start[0], _start[1], _start[2], _start[3..]);
+        var deadline = Stopwatch.StartNew();
+        while (CountServerLines(Listening) == started)
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(30) || _server is { HasExited: true })
+            {
+                throw new TimeoutException($"The restarted DHCP server did not start listening. Output:\n{string.Join('\n', _lines)}");
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>The line put in <see cref="ServerOutput"/> before the output of a restarted server.</summary>
+    public const string RestartMarker = "--- server restarted ---";
+
     public void Dispose()
     {
         if (_server is { HasExited: false })
@@ -142,6 +179,7 @@ public sealed class DhcpLab : IDisposable
 
     private void StartServer(string ip, string dotnet, string serverDll, string[] arguments)
     {
+        _start = [ip, dotnet, serverDll, .. arguments];
         var info = new ProcessStartInfo(ip)
         {
             RedirectStandardOutput = true,
