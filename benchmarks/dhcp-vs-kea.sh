@@ -3,10 +3,14 @@
 # one after the other, on the same namespaces, under the same perfdhcp load. Prints both rates and their ratio.
 # The sustained rate is the highest perfdhcp rate (-r) at which both exchanges (DISCOVER-OFFER, REQUEST-ACK)
 # lose under 1 % of packets. Needs root, iproute2, kea-dhcp4-server, kea-admin (perfdhcp), the .NET SDK.
-# Usage: sudo benchmarks/dhcp-vs-kea.sh [seconds per trial, default 5]
+# Our server is measured once per store given after the period: memory (default), sqlite (a fresh file per
+# trial), postgresql:CONNECTION-STRING (a fresh database "dhcpbench" per trial, made with psql).
+# Usage: sudo benchmarks/dhcp-vs-kea.sh [seconds per trial, default 5] [memory|sqlite|postgresql:CS]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 period="${1:-5}"
+shift || true
+stores=("${@:-memory}")
 run="dhcpbench-$$"
 srv="$run-s" cli="$run-c"
 work="$(mktemp -d)"
@@ -43,11 +47,27 @@ cat >"$work/kea.json" <<JSON
     "loggers": [ { "name": "kea-dhcp4", "severity": "WARN", "output_options": [ { "output": "$work/kea.log" } ] } ] } }
 JSON
 
+# The --store argument of our server for store $1, on a fresh file or database.
+store_argument() {
+  case "$1" in
+    memory) echo "memory" ;;
+    sqlite) rm -f "$work"/ours.db*; echo "sqlite:$work/ours.db" ;;
+    postgresql:*)
+      local cs="${1#postgresql:}"
+      psql "$cs" -q -c "DROP DATABASE IF EXISTS dhcpbench" -c "CREATE DATABASE dhcpbench" >/dev/null
+      echo "postgresql:$cs;Database=dhcpbench" ;;
+    *) echo "unknown store $1" >&2; exit 2 ;;
+  esac
+}
+
 start_server() {
   case "$1" in
-    ours)
+    ours:*)
+      local store
+      store="$(store_argument "${1#ours:}")"
       Logging__LogLevel__Default=Warning ip netns exec "$srv" dotnet "$ours_dll" --interface vsrv \
-        --subnet 10.88.0.0/16 --router 10.88.0.1 --pool 10.88.1.0-10.88.255.254 --lease-time 3600 >"$work/ours.log" 2>&1 &
+        --subnet 10.88.0.0/16 --router 10.88.0.1 --pool 10.88.1.0-10.88.255.254 --lease-time 3600 \
+        --store "$store" >"$work/ours.log" 2>&1 &
       ;;
     kea)
       rm -f "$work"/kea-leases.csv*
@@ -100,8 +120,15 @@ sustained() {
 }
 
 echo "perfdhcp trials of ${period} s, fresh server per trial:"
-ours="$(sustained ours)"
+declare -A ours
+for store in "${stores[@]}"; do
+  ours[$store]="$(sustained "ours:$store")"
+done
 kea="$(sustained kea)"
 echo
-echo "sustained 4-way exchanges/s (under 1 % drops): CloudTemple.Networking.Dhcp $ours, Kea $(kea-dhcp4 -v) $kea"
-awk "BEGIN { if ($kea > 0) printf \"ratio: %.2f x Kea\n\", $ours / $kea; else print \"ratio: n/a (Kea sustained no rate)\" }"
+echo "sustained 4-way exchanges/s (under 1 % drops), Kea $(kea-dhcp4 -v) (memfile, persist) $kea"
+for store in "${stores[@]}"; do
+  awk -v name="${store%%:*}" -v ours="${ours[$store]}" -v kea="$kea" 'BEGIN {
+    printf "CloudTemple.Networking.Dhcp (%s store) %d: ", name, ours
+    if (kea > 0) printf "%.2f x Kea\n", ours / kea; else print "n/a (Kea sustained no rate)" }'
+done

@@ -34,6 +34,10 @@ public sealed class DhcpServerOptions
     /// <summary>The socket receive buffer in bytes, which absorbs bursts. Default 4 MiB.</summary>
     public int ReceiveBufferSize { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>How many receive loops run in parallel. Default: the processor count.</summary>
-    public int ReceiveConcurrency { get; set; } = Environment.ProcessorCount;
+    /// <summary>
+    /// How many receive loops run in parallel. Default: 16, or four per processor when that is more. A loop
+    /// waiting for a durable store does not use a processor, and requests in flight together are what a
+    /// store commits together.
+    /// </summary>
+    public int ReceiveConcurrency { get; set; } = Math.Max(16, 4 * Environment.ProcessorCount);
 }

@@ -11,9 +11,10 @@ namespace CloudTemple.Networking.Dhcp;
 /// destination out. The UDP server uses it, and so can a simulated network (the in-process entry).
 /// </summary>
 /// <remarks>
-/// Thread-safe. Decisions that touch the pool and the store are taken one at a time (one async gate per
-/// engine), so that an address is never offered twice by one engine; atomicity across engines sharing a
-/// pool is the pool's. A lease is written to the <see cref="ILeaseStore"/> before its DHCPACK is written.
+/// Thread-safe. The messages of one client are handled one at a time (an async gate per stripe of client
+/// keys); different clients are handled in parallel, and the address they could both want is arbitrated by
+/// the pool, whose operations are atomic (also across engines sharing it). Parallel clients let a durable
+/// store commit several leases at once. A lease is written to the <see cref="ILeaseStore"/> before its DHCPACK is written.
 /// All times come from the <see cref="TimeProvider"/>.
 /// </remarks>
 public sealed class DhcpLeaseEngine : IDisposable
@@ -31,7 +32,7 @@ public sealed class DhcpLeaseEngine : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly DhcpMetrics _metrics;
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly ClientGates _gates = new();
     private readonly DhcpLeaseFeed _feed = new();
 
     /// <summary>Creates an engine.</summary>
@@ -115,8 +116,7 @@ public sealed class DhcpLeaseEngine : IDisposable
         }
         else
         {
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            using (await _gates.EnterAsync(message.Key, cancellationToken).ConfigureAwait(false))
             {
                 var now = _time.GetUtcNow();
                 decision = message.Type switch
@@ -127,10 +127,6 @@ public sealed class DhcpLeaseEngine : IDisposable
                     DhcpMessageType.Release => await ReleaseAsync(message, subnet, serverId, now, cancellationToken).ConfigureAwait(false),
                     _ => Decision.Dropped(DhcpDropReason.UnexpectedMessageType),
                 };
-            }
-            finally
-            {
-                _gate.Release();
             }
         }
 
@@ -179,12 +175,18 @@ public sealed class DhcpLeaseEngine : IDisposable
     public async ValueTask<int> ReclaimExpiredAsync(CancellationToken cancellationToken)
     {
         int reclaimed = 0;
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var now = _time.GetUtcNow();
+        foreach (var candidate in await _store.FindExpiredAsync(now, ReclaimBatch, cancellationToken).ConfigureAwait(false))
         {
-            var now = _time.GetUtcNow();
-            foreach (var lease in await _store.FindExpiredAsync(now, ReclaimBatch, cancellationToken).ConfigureAwait(false))
+            using (await _gates.EnterAsync(candidate.Client, cancellationToken).ConfigureAwait(false))
             {
+                // The client may have renewed or moved since the list was read: act only on the record as listed.
+                var lease = await _store.FindByAddressAsync(candidate.Address, cancellationToken).ConfigureAwait(false);
+                if (lease != candidate)
+                {
+                    continue;
+                }
+
                 var subnet = Array.Find(_subnets, s => s.Prefix == lease.Subnet);
                 if (lease.State == DhcpLeaseState.Bound)
                 {
@@ -206,16 +208,12 @@ public sealed class DhcpLeaseEngine : IDisposable
                 DhcpLog.Reclaimed(_logger, lease.State, lease.Address, lease.Client);
                 reclaimed++;
             }
-
-            foreach (var subnet in _subnets)
-            {
-                long allocated = await _pool.CountAllocatedAsync(subnet, cancellationToken).ConfigureAwait(false);
-                _metrics.PoolUsage(subnet.Prefix, allocated, subnet.DynamicSize);
-            }
         }
-        finally
+
+        foreach (var subnet in _subnets)
         {
-            _gate.Release();
+            long allocated = await _pool.CountAllocatedAsync(subnet, cancellationToken).ConfigureAwait(false);
+            _metrics.PoolUsage(subnet.Prefix, allocated, subnet.DynamicSize);
         }
 
         return reclaimed;
@@ -225,7 +223,7 @@ public sealed class DhcpLeaseEngine : IDisposable
     public void Dispose()
     {
         _metrics.Dispose();
-        _gate.Dispose();
+        _gates.Dispose();
     }
 
     private DhcpDropReason TryRead(ReadOnlySpan<byte> bytes, out DhcpRequest? request)
