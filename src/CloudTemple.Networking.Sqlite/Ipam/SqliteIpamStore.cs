@@ -6,17 +6,20 @@ namespace CloudTemple.Networking.Sqlite;
 
 /// <summary>
 /// An <see cref="IIpamStore"/> in a SQLite file: durable, and shared safely by every process that opens
-/// the same file. Each method is one SQLite transaction; a write (allocate, release, carve, ...) is one
-/// <c>BEGIN IMMEDIATE</c> transaction that reads, decides and writes under the database's write lock,
-/// so that two processes never get the same address or overlapping subnets. An error rolls the whole
-/// operation back.
+/// the same file. A write (allocate, release, carve, ...) reads, decides and writes inside a
+/// <c>BEGIN IMMEDIATE</c> transaction, under the database's write lock, so that two processes never get
+/// the same address or overlapping subnets; writes that arrive together are group-committed (one
+/// transaction, each write in its own savepoint, run one after the other). An error rolls the whole
+/// operation back and fails only that operation.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Thread-safe; share one instance per file in a process. The schema is created or migrated on first
 /// use (or by <see cref="InitializeAsync"/>). Writes of one process to one file queue asynchronously
-/// for the write lock; reads run in parallel on WAL snapshots. Commits are synced to disk
-/// (<c>synchronous=FULL</c>) before a method returns.
+/// for the write lock, and share transactions with the other SQLite stores of the process on the same
+/// file and options; reads run in parallel on WAL snapshots. Commits are synced to disk
+/// (<c>synchronous=FULL</c>) before a method returns. Cancelling a write stops it while it is queued;
+/// once its transaction has started, the call waits for the commit.
 /// </para>
 /// <para>
 /// Domain errors are the same <see cref="IpamException"/> types as <see cref="InMemoryIpamStore"/>;
@@ -30,6 +33,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
 
     private readonly SqliteDatabase _database;
     private readonly SchemaInitializer _schema;
+    private int _disposed;
 
     /// <summary>Creates a store over the file at <paramref name="path"/> (created when missing).</summary>
     /// <param name="path">The database file.</param>
@@ -42,7 +46,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     /// <param name="options">The file and lock-wait settings.</param>
     public SqliteIpamStore(SqliteStoreOptions options)
     {
-        _database = new SqliteDatabase(options);
+        _database = SqliteDatabase.Acquire(options);
         _schema = new SchemaInitializer(_database, IpamSchema.Component, IpamSchema.Scripts);
     }
 
@@ -55,7 +59,14 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     public ValueTask InitializeAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     /// <summary>Releases the instance's resources; the file and its data stay. Operations must have completed.</summary>
-    public void Dispose() => _schema.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _database.Release();
+            _schema.Dispose();
+        }
+    }
 
     /// <inheritdoc/>
     public async ValueTask<AddressSpace> CreateSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
