@@ -270,6 +270,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     public async ValueTask<AddressAllocationResult> AllocateAsync(AddressRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        string? metadata = request.Metadata.Count == 0 ? null : JsonSerializer.Serialize(request.Metadata);
         return await WriteAsync(nameof(AllocateAsync), session =>
         {
             var space = GetSpace(session, request.Space);
@@ -285,6 +286,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
             var subnet = GetSubnet(session, space, request.Subnet);
             uint network = subnet.Prefix.Network.Value;
             uint address;
+            bool counted = false;
             switch (request.Strategy)
             {
                 case AllocationStrategy.Specific:
@@ -315,9 +317,11 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
                             ?? throw new SubnetExhaustedException(space.Name, subnet.Prefix, subnet.Utilization);
                         address = range.First <= from && from <= range.Last ? from : range.First;
                         FreeRanges.Take(session, space.Id, range, address);
+                        // The cursor and the counter in one statement: this path runs for every DHCP offer.
                         session.Execute(
-                            "UPDATE ipam_subnets SET cursor = $c WHERE space_id = $s AND network = $n;",
+                            "UPDATE ipam_subnets SET cursor = $c, allocated = allocated + 1 WHERE space_id = $s AND network = $n;",
                             ("$c", (long)address - network + 1), ("$s", space.Id), ("$n", network));
+                        counted = true;
                         break;
                     }
             }
@@ -330,8 +334,12 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
                 VALUES ($s, $a, $n, $l, $o, $k, $m, $t);
                 """,
                 ("$s", space.Id), ("$a", address), ("$n", network), ("$l", subnet.Prefix.Length), ("$o", request.Owner),
-                ("$k", request.RequestKey), ("$m", request.Metadata.Count == 0 ? null : JsonSerializer.Serialize(request.Metadata)), ("$t", now.UtcTicks));
-            AddToCounter(session, space.Id, network, "allocated", 1);
+                ("$k", request.RequestKey), ("$m", metadata), ("$t", now.UtcTicks));
+            if (!counted)
+            {
+                AddToCounter(session, space.Id, network, "allocated", 1);
+            }
+
             return new AddressAllocationResult(allocation, IsNew: true);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -597,6 +605,11 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     // Turns the holds that ended by now back into free addresses (usually none: one index seek).
     private static void EndExpiredHolds(SqlSession session, SpaceRow space, DateTimeOffset now)
     {
+        if (space.ReuseHold <= TimeSpan.Zero)
+        {
+            return; // a space's hold is fixed at creation: without one, Release never makes holds
+        }
+
         var ended = session.List(
             "SELECT address, subnet FROM ipam_holds WHERE space_id = $s AND reusable_at <= $t;",
             r => ((uint)r.GetInt64(0), (uint)r.GetInt64(1)),

@@ -68,7 +68,8 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
         return await _database.ReadAsync(
             nameof(FindByAddressAsync),
             session => session.Single($"SELECT {Columns} FROM dhcp_leases WHERE address = $a;", Read, ("$a", address.Value)),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            snapshot: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -80,7 +81,8 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
             session => session.Single(
                 $"SELECT {Columns} FROM dhcp_leases WHERE subnet_network = $n AND subnet_length = $l AND client = $c;",
                 Read, ("$n", subnet.Network.Value), ("$l", subnet.Length), ("$c", client.ToString())),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            snapshot: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -93,14 +95,16 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
         {
             ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            string client = lease.Client.ToString();
+            long? hardware = lease.HardwareAddress is { } mac ? (long)mac.Value : null;
             await _database.WriteAsync(nameof(SaveAsync), session =>
             {
                 // REPLACE deletes the rows that conflict on the address and on (subnet, client): the address's
                 // previous record and the client's previous record elsewhere in the subnet.
                 session.Execute(
                     $"INSERT OR REPLACE INTO dhcp_leases ({Columns}) VALUES ($a, $n, $l, $c, $h, $s, $e, $o);",
-                    ("$a", lease.Address.Value), ("$n", lease.Subnet.Network.Value), ("$l", lease.Subnet.Length), ("$c", lease.Client.ToString()),
-                    ("$h", lease.HardwareAddress is { } mac ? (long)mac.Value : null), ("$s", (int)lease.State), ("$e", lease.ExpiresAt.UtcTicks),
+                    ("$a", lease.Address.Value), ("$n", lease.Subnet.Network.Value), ("$l", lease.Subnet.Length), ("$c", client),
+                    ("$h", hardware), ("$s", (int)lease.State), ("$e", lease.ExpiresAt.UtcTicks),
                     ("$o", lease.HostName));
                 if (Interlocked.Exchange(ref _lastTransaction, session.Transaction) != session.Transaction)
                 {
@@ -136,7 +140,8 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
             session => session.List(
                 $"SELECT {Columns} FROM dhcp_leases WHERE state IN (0, 1, 4) AND expires_at <= $t ORDER BY expires_at, address LIMIT $n;",
                 Read, ("$t", now.UtcTicks), ("$n", maxCount)),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            snapshot: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -144,7 +149,8 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         return await _database.ReadAsync<IReadOnlyList<DhcpLease>>(
-            nameof(ListAsync), session => session.List($"SELECT {Columns} FROM dhcp_leases ORDER BY address;", Read), cancellationToken).ConfigureAwait(false);
+            nameof(ListAsync), session => session.List($"SELECT {Columns} FROM dhcp_leases ORDER BY address;", Read), cancellationToken, snapshot: false)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Lets the saves in flight complete, then closes the store. Saves after this throw <see cref="ObjectDisposedException"/>.</summary>

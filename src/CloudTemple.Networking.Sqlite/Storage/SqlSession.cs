@@ -20,6 +20,13 @@ internal sealed class SqlSession(SqliteConnection connection) : IDisposable
     public long? Int64(string sql, params (string Name, object? Value)[] parameters) =>
         Prepare(sql, parameters).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
 
+    /// <summary>Runs parameterless statements (transaction control) straight through SQLite, without a command object.</summary>
+    public void Run(string sql)
+    {
+        int rc = SQLitePCL.raw.sqlite3_exec(connection.Handle, sql);
+        SqliteException.ThrowExceptionForRC(rc, connection.Handle);
+    }
+
     /// <summary>Runs a statement with a result, such as a pragma, without keeping it prepared.</summary>
     public string? Scalar(string sql)
     {
@@ -66,7 +73,7 @@ internal sealed class SqlSession(SqliteConnection connection) : IDisposable
 
         try
         {
-            Execute("ROLLBACK;");
+            Run("ROLLBACK;");
             return true;
         }
         catch (SqliteException)

@@ -127,7 +127,11 @@ internal sealed class SqliteDatabase
     }
 
     /// <summary>Runs <paramref name="work"/> in one read transaction (a consistent snapshot).</summary>
-    public async ValueTask<T> ReadAsync<T>(string operation, Func<SqlSession, T> work, CancellationToken cancellationToken)
+    /// <param name="operation">The operation's name, for errors.</param>
+    /// <param name="work">The reads.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="snapshot">False when <paramref name="work"/> runs a single statement, which SQLite runs on a snapshot of its own.</param>
+    public async ValueTask<T> ReadAsync<T>(string operation, Func<SqlSession, T> work, CancellationToken cancellationToken, bool snapshot = true)
     {
         for (int attempt = 1; ; attempt++)
         {
@@ -135,9 +139,17 @@ internal sealed class SqliteDatabase
             var session = Rent();
             try
             {
-                session.Execute("BEGIN;");
+                if (snapshot)
+                {
+                    session.Run("BEGIN;");
+                }
+
                 var result = work(session);
-                session.Execute("COMMIT;");
+                if (snapshot)
+                {
+                    session.Run("COMMIT;");
+                }
+
                 Return(session);
                 return result;
             }
@@ -326,7 +338,7 @@ internal sealed class SqliteDatabase
 
     private static void RunBatch(SqlSession session, List<PendingWrite> batch)
     {
-        session.Execute("BEGIN IMMEDIATE;");
+        session.Run("BEGIN IMMEDIATE;");
         session.Transaction = Interlocked.Increment(ref s_transactions);
         foreach (var pending in batch)
         {
@@ -335,7 +347,7 @@ internal sealed class SqliteDatabase
                 // Alone: no savepoint needed, a write that threw rolls the transaction back.
                 if (!pending.Run(session))
                 {
-                    session.Execute("ROLLBACK;");
+                    session.Run("ROLLBACK;");
                     session.Transaction = 0;
                     return;
                 }
@@ -343,20 +355,20 @@ internal sealed class SqliteDatabase
                 continue;
             }
 
-            session.Execute("SAVEPOINT write;");
+            session.Run("SAVEPOINT write;");
             if (pending.Run(session))
             {
-                session.Execute("RELEASE write;");
+                session.Run("RELEASE write;");
             }
             else
             {
                 // The write threw: undo what it did, keep the others.
-                session.Execute("ROLLBACK TO write;");
-                session.Execute("RELEASE write;");
+                session.Run("ROLLBACK TO write;");
+                session.Run("RELEASE write;");
             }
         }
 
-        session.Execute("COMMIT;");
+        session.Run("COMMIT;");
         session.Transaction = 0;
     }
 
