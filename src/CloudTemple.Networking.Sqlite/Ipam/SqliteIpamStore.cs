@@ -6,17 +6,20 @@ namespace CloudTemple.Networking.Sqlite;
 
 /// <summary>
 /// An <see cref="IIpamStore"/> in a SQLite file: durable, and shared safely by every process that opens
-/// the same file. Each method is one SQLite transaction; a write (allocate, release, carve, ...) is one
-/// <c>BEGIN IMMEDIATE</c> transaction that reads, decides and writes under the database's write lock,
-/// so that two processes never get the same address or overlapping subnets. An error rolls the whole
-/// operation back.
+/// the same file. A write (allocate, release, carve, ...) reads, decides and writes inside a
+/// <c>BEGIN IMMEDIATE</c> transaction, under the database's write lock, so that two processes never get
+/// the same address or overlapping subnets; writes that arrive together are group-committed (one
+/// transaction, each write in its own savepoint, run one after the other). An error rolls the whole
+/// operation back and fails only that operation.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Thread-safe; share one instance per file in a process. The schema is created or migrated on first
 /// use (or by <see cref="InitializeAsync"/>). Writes of one process to one file queue asynchronously
-/// for the write lock; reads run in parallel on WAL snapshots. Commits are synced to disk
-/// (<c>synchronous=FULL</c>) before a method returns.
+/// for the write lock, and share transactions with the other SQLite stores of the process on the same
+/// file and options; reads run in parallel on WAL snapshots. Commits are synced to disk
+/// (<c>synchronous=FULL</c>) before a method returns. Cancelling a write stops it while it is queued;
+/// once its transaction has started, the call waits for the commit.
 /// </para>
 /// <para>
 /// Domain errors are the same <see cref="IpamException"/> types as <see cref="InMemoryIpamStore"/>;
@@ -30,6 +33,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
 
     private readonly SqliteDatabase _database;
     private readonly SchemaInitializer _schema;
+    private int _disposed;
 
     /// <summary>Creates a store over the file at <paramref name="path"/> (created when missing).</summary>
     /// <param name="path">The database file.</param>
@@ -42,7 +46,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     /// <param name="options">The file and lock-wait settings.</param>
     public SqliteIpamStore(SqliteStoreOptions options)
     {
-        _database = new SqliteDatabase(options);
+        _database = SqliteDatabase.Acquire(options);
         _schema = new SchemaInitializer(_database, IpamSchema.Component, IpamSchema.Scripts);
     }
 
@@ -55,7 +59,14 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     public ValueTask InitializeAsync(CancellationToken cancellationToken) => _schema.EnsureAsync(cancellationToken);
 
     /// <summary>Releases the instance's resources; the file and its data stay. Operations must have completed.</summary>
-    public void Dispose() => _schema.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _database.Release();
+            _schema.Dispose();
+        }
+    }
 
     /// <inheritdoc/>
     public async ValueTask<AddressSpace> CreateSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
@@ -259,6 +270,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     public async ValueTask<AddressAllocationResult> AllocateAsync(AddressRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        string? metadata = request.Metadata.Count == 0 ? null : JsonSerializer.Serialize(request.Metadata);
         return await WriteAsync(nameof(AllocateAsync), session =>
         {
             var space = GetSpace(session, request.Space);
@@ -274,6 +286,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
             var subnet = GetSubnet(session, space, request.Subnet);
             uint network = subnet.Prefix.Network.Value;
             uint address;
+            bool counted = false;
             switch (request.Strategy)
             {
                 case AllocationStrategy.Specific:
@@ -304,9 +317,11 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
                             ?? throw new SubnetExhaustedException(space.Name, subnet.Prefix, subnet.Utilization);
                         address = range.First <= from && from <= range.Last ? from : range.First;
                         FreeRanges.Take(session, space.Id, range, address);
+                        // The cursor and the counter in one statement: this path runs for every DHCP offer.
                         session.Execute(
-                            "UPDATE ipam_subnets SET cursor = $c WHERE space_id = $s AND network = $n;",
+                            "UPDATE ipam_subnets SET cursor = $c, allocated = allocated + 1 WHERE space_id = $s AND network = $n;",
                             ("$c", (long)address - network + 1), ("$s", space.Id), ("$n", network));
+                        counted = true;
                         break;
                     }
             }
@@ -319,8 +334,12 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
                 VALUES ($s, $a, $n, $l, $o, $k, $m, $t);
                 """,
                 ("$s", space.Id), ("$a", address), ("$n", network), ("$l", subnet.Prefix.Length), ("$o", request.Owner),
-                ("$k", request.RequestKey), ("$m", request.Metadata.Count == 0 ? null : JsonSerializer.Serialize(request.Metadata)), ("$t", now.UtcTicks));
-            AddToCounter(session, space.Id, network, "allocated", 1);
+                ("$k", request.RequestKey), ("$m", metadata), ("$t", now.UtcTicks));
+            if (!counted)
+            {
+                AddToCounter(session, space.Id, network, "allocated", 1);
+            }
+
             return new AddressAllocationResult(allocation, IsNew: true);
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -586,6 +605,11 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     // Turns the holds that ended by now back into free addresses (usually none: one index seek).
     private static void EndExpiredHolds(SqlSession session, SpaceRow space, DateTimeOffset now)
     {
+        if (space.ReuseHold <= TimeSpan.Zero)
+        {
+            return; // a space's hold is fixed at creation: without one, Release never makes holds
+        }
+
         var ended = session.List(
             "SELECT address, subnet FROM ipam_holds WHERE space_id = $s AND reusable_at <= $t;",
             r => ((uint)r.GetInt64(0), (uint)r.GetInt64(1)),

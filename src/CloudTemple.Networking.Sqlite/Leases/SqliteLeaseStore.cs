@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using CloudTemple.Networking.Dhcp;
 using Microsoft.Data.Sqlite;
 
@@ -7,35 +6,34 @@ namespace CloudTemple.Networking.Sqlite;
 /// <summary>
 /// An <see cref="ILeaseStore"/> in a SQLite file: leases survive a restart (and a crash) of the DHCP
 /// server, and several processes may share the file. Saves are group-committed: the saves that arrive
-/// while a transaction commits are written together by the next one, so that many clients share one
-/// disk sync; each <see cref="SaveAsync"/> completes only after the transaction holding its lease has
-/// committed (synced, <c>synchronous=FULL</c>), which is what lets the server send its DHCPACK.
+/// while a transaction commits are written together by the next one (with the address allocations of an
+/// <see cref="SqliteIpamStore"/> on the same file and options), so that many clients share one disk sync;
+/// each <see cref="SaveAsync"/> completes only after the transaction holding its lease has committed
+/// (synced, <c>synchronous=FULL</c>), which is what lets the server send its DHCPACK.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Thread-safe; share one instance per file in a process. The schema is created or migrated on first
-/// use (or by <see cref="InitializeAsync"/>). Removal is one <c>BEGIN IMMEDIATE</c> transaction; reads
-/// run on WAL snapshots and see every save that has completed.
+/// use (or by <see cref="InitializeAsync"/>). Each save and removal runs in its own savepoint of a
+/// <c>BEGIN IMMEDIATE</c> transaction; reads run on WAL snapshots and see every save that has completed.
 /// </para>
 /// <para>
-/// A batch that fails is tried again one save per transaction, so that only the saves that fail
-/// themselves report an error. Cancelling a <see cref="SaveAsync"/> stops the wait, not the write: a
-/// lease already queued may still be committed. Dispose the store to write what is queued and stop.
-/// Database failures throw <see cref="SqliteStoreException"/> and leave nothing half-written.
+/// A save that fails reports its own error; the saves it was grouped with are still written. Cancelling a
+/// <see cref="SaveAsync"/> stops the save while it is queued; once its transaction has started, the call
+/// waits for the commit. Dispose the store to let the saves in flight complete and stop. Database failures
+/// throw <see cref="SqliteStoreException"/> and leave nothing half-written.
 /// </para>
 /// </remarks>
 public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
 {
-    private const int MaxBatch = 512;
     private const string Columns = "address, subnet_network, subnet_length, client, hardware_address, state, expires_at, host_name";
 
     private readonly SqliteDatabase _database;
     private readonly SchemaInitializer _schema;
-    private readonly Channel<PendingSave> _saves =
-        Channel.CreateBounded<PendingSave>(new BoundedChannelOptions(16 * MaxBatch) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
-    private readonly Task _writer;
     private long _transactions;
+    private long _lastTransaction;
+    private int _inFlight;
+    private int _disposed;
 
     /// <summary>Creates a store over the file at <paramref name="path"/> (created when missing).</summary>
     /// <param name="path">The database file; it may be the one an <see cref="SqliteIpamStore"/> uses.</param>
@@ -48,15 +46,14 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
     /// <param name="options">The file and lock-wait settings.</param>
     public SqliteLeaseStore(SqliteStoreOptions options)
     {
-        _database = new SqliteDatabase(options);
+        _database = SqliteDatabase.Acquire(options);
         _schema = new SchemaInitializer(_database, LeaseSchema.Component, LeaseSchema.Scripts);
-        _writer = Task.Run(WriteSavesAsync);
     }
 
     /// <summary>The full path of the database file.</summary>
     public string Path => _database.Path;
 
-    /// <summary>How many save transactions this instance has committed (fewer than saves when they were grouped).</summary>
+    /// <summary>How many transactions this instance's saves were committed in (fewer than saves when they were grouped).</summary>
     internal long SaveTransactions => Interlocked.Read(ref _transactions);
 
     /// <summary>Creates the file and the lease table, or migrates it, unless already done. Idempotent; safe when several processes open a new file at once.</summary>
@@ -71,7 +68,8 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
         return await _database.ReadAsync(
             nameof(FindByAddressAsync),
             session => session.Single($"SELECT {Columns} FROM dhcp_leases WHERE address = $a;", Read, ("$a", address.Value)),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            snapshot: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -83,26 +81,43 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
             session => session.Single(
                 $"SELECT {Columns} FROM dhcp_leases WHERE subnet_network = $n AND subnet_length = $l AND client = $c;",
                 Read, ("$n", subnet.Network.Value), ("$l", subnet.Length), ("$c", client.ToString())),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            snapshot: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    /// <remarks>Group-committed with the other saves in flight; completes after the commit that holds this lease.</remarks>
+    /// <remarks>Group-committed with the other writes in flight; completes after the commit that holds this lease.</remarks>
     public async ValueTask SaveAsync(DhcpLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        var pending = new PendingSave(lease);
+        Interlocked.Increment(ref _inFlight);
         try
         {
-            await _saves.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChannelClosedException)
-        {
-            throw new ObjectDisposedException(nameof(SqliteLeaseStore));
-        }
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            await InitializeAsync(cancellationToken).ConfigureAwait(false);
+            string client = lease.Client.ToString();
+            long? hardware = lease.HardwareAddress is { } mac ? (long)mac.Value : null;
+            await _database.WriteAsync(nameof(SaveAsync), session =>
+            {
+                // REPLACE deletes the rows that conflict on the address and on (subnet, client): the address's
+                // previous record and the client's previous record elsewhere in the subnet.
+                session.Execute(
+                    $"INSERT OR REPLACE INTO dhcp_leases ({Columns}) VALUES ($a, $n, $l, $c, $h, $s, $e, $o);",
+                    ("$a", lease.Address.Value), ("$n", lease.Subnet.Network.Value), ("$l", lease.Subnet.Length), ("$c", client),
+                    ("$h", hardware), ("$s", (int)lease.State), ("$e", lease.ExpiresAt.UtcTicks),
+                    ("$o", lease.HostName));
+                if (Interlocked.Exchange(ref _lastTransaction, session.Transaction) != session.Transaction)
+                {
+                    Interlocked.Increment(ref _transactions);
+                }
 
-        await pending.Committed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 
     /// <inheritdoc/>
@@ -125,7 +140,8 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
             session => session.List(
                 $"SELECT {Columns} FROM dhcp_leases WHERE state IN (0, 1, 4) AND expires_at <= $t ORDER BY expires_at, address LIMIT $n;",
                 Read, ("$t", now.UtcTicks), ("$n", maxCount)),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            snapshot: false).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -133,78 +149,26 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         return await _database.ReadAsync<IReadOnlyList<DhcpLease>>(
-            nameof(ListAsync), session => session.List($"SELECT {Columns} FROM dhcp_leases ORDER BY address;", Read), cancellationToken).ConfigureAwait(false);
+            nameof(ListAsync), session => session.List($"SELECT {Columns} FROM dhcp_leases ORDER BY address;", Read), cancellationToken, snapshot: false)
+            .ConfigureAwait(false);
     }
 
-    /// <summary>Writes the saves already queued, then stops the writer. Saves after this throw <see cref="ObjectDisposedException"/>.</summary>
-    /// <returns>A task that completes when the writer has stopped.</returns>
+    /// <summary>Lets the saves in flight complete, then closes the store. Saves after this throw <see cref="ObjectDisposedException"/>.</summary>
+    /// <returns>A task that completes when the saves in flight have completed.</returns>
     public async ValueTask DisposeAsync()
     {
-        _saves.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
-        _schema.Dispose();
-    }
-
-    // The single writer: takes whatever queued while the previous transaction committed, writes it in one.
-    private async Task WriteSavesAsync()
-    {
-        var batch = new List<PendingSave>(MaxBatch);
-        var reader = _saves.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            try
-            {
-                await CommitAsync(batch).ConfigureAwait(false);
-                batch.ForEach(p => p.Committed.TrySetResult());
-            }
-            catch (Exception) when (batch.Count > 1)
-            {
-                // Find the culprit: each save on its own, so that the others still succeed.
-                foreach (var pending in batch)
-                {
-                    try
-                    {
-                        await CommitAsync([pending]).ConfigureAwait(false);
-                        pending.Committed.TrySetResult();
-                    }
-                    catch (Exception e)
-                    {
-                        pending.Committed.TrySetException(e);
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                batch.ForEach(p => p.Committed.TrySetException(e));
-            }
+            return;
         }
-    }
 
-    private async ValueTask CommitAsync(List<PendingSave> batch)
-    {
-        await _database.WriteAsync(nameof(SaveAsync), session =>
+        while (Volatile.Read(ref _inFlight) > 0)
         {
-            foreach (var pending in batch)
-            {
-                var lease = pending.Lease;
-                // REPLACE deletes the rows that conflict on the address and on (subnet, client): the address's
-                // previous record and the client's previous record elsewhere in the subnet.
-                session.Execute(
-                    $"INSERT OR REPLACE INTO dhcp_leases ({Columns}) VALUES ($a, $n, $l, $c, $h, $s, $e, $o);",
-                    ("$a", lease.Address.Value), ("$n", lease.Subnet.Network.Value), ("$l", lease.Subnet.Length), ("$c", lease.Client.ToString()),
-                    ("$h", lease.HardwareAddress is { } mac ? (long)mac.Value : null), ("$s", (int)lease.State), ("$e", lease.ExpiresAt.UtcTicks),
-                    ("$o", lease.HostName));
-            }
+            await Task.Delay(1).ConfigureAwait(false);
+        }
 
-            return batch.Count;
-        }, CancellationToken.None).ConfigureAwait(false);
-        Interlocked.Increment(ref _transactions);
+        _database.Release();
+        _schema.Dispose();
     }
 
     private static DhcpLease Read(SqliteDataReader reader) => new(
@@ -215,11 +179,4 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
         (DhcpLeaseState)reader.GetInt32(5),
         new DateTimeOffset(reader.GetInt64(6), TimeSpan.Zero),
         reader.IsDBNull(7) ? null : reader.GetString(7));
-
-    private sealed class PendingSave(DhcpLease lease)
-    {
-        public DhcpLease Lease { get; } = lease;
-
-        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
 }

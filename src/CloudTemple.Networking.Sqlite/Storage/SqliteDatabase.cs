@@ -4,51 +4,207 @@ using Microsoft.Data.Sqlite;
 namespace CloudTemple.Networking.Sqlite;
 
 /// <summary>
-/// Runs store operations as SQLite transactions on one file: writes as <c>BEGIN IMMEDIATE</c> (the
-/// database's single write lock, taken before the first read so that a decision is never made on
-/// stale data), reads as deferred transactions over a WAL snapshot. Retries busy/locked with a bound.
+/// Runs store operations as SQLite transactions on one file, over a few long-lived connections (pragmas set
+/// once per connection, statements prepared once). Writes are group-committed: every write queued while a
+/// transaction runs goes into the next <c>BEGIN IMMEDIATE</c> transaction (the database's single write lock,
+/// taken before the first read so that a decision is never made on stale data), each in its own savepoint,
+/// and each caller completes only after that transaction has committed. Reads are deferred transactions over
+/// a WAL snapshot. Retries busy/locked with a bound.
 /// </summary>
 /// <remarks>
-/// Thread-safe. Writers of one process to one file wait in an async queue before asking SQLite for its
-/// lock, so that they do not poll SQLite's busy handler against each other (it sleeps up to 100 ms
-/// between tries). The queue orders; the database lock decides: another process, or a connection
-/// opened elsewhere, is excluded by <c>BEGIN IMMEDIATE</c> alone.
+/// <para>
+/// Thread-safe. The stores of one process on one file with the same options share one instance
+/// (<see cref="Acquire"/>), so lease saves and address allocations share commits and disk syncs.
+/// Within a batch the writes run one after the other, each seeing the previous ones, exactly as serial
+/// transactions would; a write that throws is rolled back to its savepoint and fails alone. A database
+/// error inside a batch rolls the batch back and runs its writes again one transaction each, so that only
+/// the failing write reports it. Another process, or a connection opened elsewhere, is excluded by
+/// <c>BEGIN IMMEDIATE</c> alone.
+/// </para>
+/// <para>
+/// A write cancelled while queued is not run; once its batch has started it runs, and its caller waits for
+/// the commit (as a single transaction would).
+/// </para>
 /// </remarks>
 internal sealed class SqliteDatabase
 {
     public const int Busy = 5;
     public const int Locked = 6;
 
-    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriterQueues = new(StringComparer.Ordinal);
+    private const int MaxBatch = 256;
+    private const int MaxIdleConnections = 8;
 
+    private static readonly Dictionary<string, SqliteDatabase> Shared = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriterGates = new(StringComparer.Ordinal);
+    private static long s_transactions;
+
+    private readonly string _key;
     private readonly string _connectionString;
     private readonly string _pragmas;
     private readonly int _maxAttempts;
-    private readonly SemaphoreSlim _writerQueue;
+    private readonly SemaphoreSlim _writerGate;
+    private readonly ConcurrentBag<SqlSession> _idle = [];
+    private readonly ConcurrentQueue<PendingWrite> _writes = new();
+    private int _references;
+    private int _draining;
+    private volatile bool _disposed;
 
-    public SqliteDatabase(SqliteStoreOptions options)
+    private SqliteDatabase(SqliteStoreOptions options, string key)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        _key = key;
         Path = System.IO.Path.GetFullPath(options.Path);
         _maxAttempts = options.MaxAttempts;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
             Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
+            Pooling = false, // the instance keeps its own connections, with their prepared statements
             DefaultTimeout = Math.Max(1, (int)Math.Ceiling(options.BusyTimeout.TotalSeconds)),
         }.ToString();
         // FULL: in WAL mode every commit syncs the log, so an acknowledged allocation or lease survives a
         // power loss, not only a process crash (NORMAL would keep the last commits only in the OS cache).
         _pragmas = $"PRAGMA busy_timeout = {(long)options.BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = FULL;";
-        _writerQueue = WriterQueues.GetOrAdd(Path, _ => new SemaphoreSlim(1, 1));
+        // Instances with different options on one file still queue their writers in the process, so that
+        // they do not poll SQLite's busy handler against each other (it sleeps up to 100 ms between tries).
+        _writerGate = WriterGates.GetOrAdd(Path, _ => new SemaphoreSlim(1, 1));
     }
 
     public string Path { get; }
 
-    public SqliteConnection Open()
+    /// <summary>The instance for these options, shared with the other stores of the process using the same; give it back with <see cref="Release"/>.</summary>
+    public static SqliteDatabase Acquire(SqliteStoreOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        string key = string.Join('|', System.IO.Path.GetFullPath(options.Path), options.BusyTimeout.Ticks, options.MaxAttempts);
+        lock (Shared)
+        {
+            if (!Shared.TryGetValue(key, out var database))
+            {
+                database = new SqliteDatabase(options, key);
+                Shared.Add(key, database);
+            }
+
+            database._references++;
+            return database;
+        }
+    }
+
+    /// <summary>Gives back a reference; the last one closes the connections. Queued writes still complete.</summary>
+    public void Release()
+    {
+        lock (Shared)
+        {
+            if (--_references > 0)
+            {
+                return;
+            }
+
+            Shared.Remove(_key);
+            _disposed = true;
+        }
+
+        while (_idle.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction, possibly with other writes; completes after the commit.</summary>
+    public async ValueTask<T> WriteAsync<T>(string operation, Func<SqlSession, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var pending = new PendingWrite<T>(operation, work);
+        using var registration = cancellationToken.Register(static (state, token) => ((PendingWrite)state!).TryCancel(token), pending);
+        _writes.Enqueue(pending);
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
+        {
+            _ = Task.Run(DrainAsync, CancellationToken.None);
+        }
+
+        return await pending.Result.ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one read transaction (a consistent snapshot).</summary>
+    /// <param name="operation">The operation's name, for errors.</param>
+    /// <param name="work">The reads.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <param name="snapshot">False when <paramref name="work"/> runs a single statement, which SQLite runs on a snapshot of its own.</param>
+    public async ValueTask<T> ReadAsync<T>(string operation, Func<SqlSession, T> work, CancellationToken cancellationToken, bool snapshot = true)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var session = Rent();
+            try
+            {
+                if (snapshot)
+                {
+                    session.Run("BEGIN;");
+                }
+
+                var result = work(session);
+                if (snapshot)
+                {
+                    session.Run("COMMIT;");
+                }
+
+                Return(session);
+                return result;
+            }
+            catch (Exception e)
+            {
+                ReturnAfterFailure(session);
+                if (e is not SqliteException sqlite)
+                {
+                    throw;
+                }
+
+                if (!IsTransient(sqlite) || attempt >= _maxAttempts)
+                {
+                    throw new SqliteStoreException(Path, operation, attempt, sqlite);
+                }
+            }
+
+            await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs a statement outside any transaction (journal mode cannot change inside one), retrying busy.</summary>
+    public async ValueTask<string?> PragmaAsync(string operation, string sql, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var session = Rent();
+            try
+            {
+                string? result = session.Scalar(sql);
+                Return(session);
+                return result;
+            }
+            catch (SqliteException e)
+            {
+                ReturnAfterFailure(session);
+                if (!IsTransient(e) || attempt >= _maxAttempts)
+                {
+                    throw new SqliteStoreException(Path, operation, attempt, e);
+                }
+            }
+
+            await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static bool IsTransient(SqliteException e) => (e.SqliteErrorCode & 0xff) is Busy or Locked;
+
+    private SqlSession Rent()
+    {
+        if (_idle.TryTake(out var session))
+        {
+            return session;
+        }
+
         var connection = new SqliteConnection(_connectionString);
         try
         {
@@ -56,7 +212,7 @@ internal sealed class SqliteDatabase
             using var command = connection.CreateCommand();
             command.CommandText = _pragmas;
             command.ExecuteNonQuery();
-            return connection;
+            return new SqlSession(connection);
         }
         catch
         {
@@ -65,77 +221,226 @@ internal sealed class SqliteDatabase
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in one write transaction; it commits only if <paramref name="work"/> returns.</summary>
-    public async ValueTask<T> WriteAsync<T>(string operation, Func<SqlSession, T> work, CancellationToken cancellationToken)
+    private void Return(SqlSession session)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        await _writerQueue.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        if (_disposed || _idle.Count >= MaxIdleConnections)
         {
-            return await RunAsync(operation, immediate: true, work, cancellationToken).ConfigureAwait(false);
+            session.Dispose();
+            return;
         }
-        finally
+
+        _idle.Add(session);
+        if (_disposed && _idle.TryTake(out var late))
         {
-            _writerQueue.Release();
+            late.Dispose();
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in one read transaction (a consistent snapshot).</summary>
-    public ValueTask<T> ReadAsync<T>(string operation, Func<SqlSession, T> work, CancellationToken cancellationToken)
+    private void ReturnAfterFailure(SqlSession session)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        return RunAsync(operation, immediate: false, work, cancellationToken);
+        if (session.TryRollback())
+        {
+            Return(session);
+        }
+        else
+        {
+            session.Dispose();
+        }
     }
 
-    /// <summary>Runs a statement outside any transaction (journal mode cannot change inside one), retrying busy.</summary>
-    public async ValueTask<string?> PragmaAsync(string operation, string sql, CancellationToken cancellationToken)
+    // The single writer of the instance: whatever queued while the previous transaction ran goes into the next.
+    private async Task DrainAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (true)
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _writes.TryDequeue(out var pending))
+            {
+                if (pending.TryStart())
+                {
+                    batch.Add(pending);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                Volatile.Write(ref _draining, 0);
+                // A write queued after the last look but before the flag dropped would otherwise wait for the next one.
+                if (_writes.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            await CommitAsync(batch).ConfigureAwait(false);
+        }
+    }
+
+    private async Task CommitAsync(List<PendingWrite> batch)
     {
         for (int attempt = 1; ; attempt++)
         {
+            SqliteException failure;
+            await _writerGate.WaitAsync().ConfigureAwait(false);
+            var session = Rent();
             try
             {
-                using var connection = Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = sql;
-                return command.ExecuteScalar()?.ToString();
-            }
-            catch (SqliteException e) when (IsTransient(e) && attempt < _maxAttempts)
-            {
-                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                RunBatch(session, batch);
+                Return(session);
+                batch.ForEach(p => p.Complete());
+                return;
             }
             catch (SqliteException e)
             {
-                throw new SqliteStoreException(Path, operation, attempt, e);
+                ReturnAfterFailure(session);
+                failure = e;
             }
+            catch (Exception e)
+            {
+                // Not a database error outside the writes (they catch their own): nothing can be committed.
+                ReturnAfterFailure(session);
+                batch.ForEach(p => p.Fail(e));
+                return;
+            }
+            finally
+            {
+                _writerGate.Release();
+            }
+
+            if (IsTransient(failure) && attempt < _maxAttempts)
+            {
+                await Task.Delay(Backoff(attempt)).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!IsTransient(failure) && batch.Count > 1)
+            {
+                // Find the culprit: each write on its own, so that the others still succeed.
+                foreach (var pending in batch)
+                {
+                    await CommitAsync([pending]).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            foreach (var pending in batch)
+            {
+                pending.Fail(new SqliteStoreException(Path, pending.Operation, attempt, failure));
+            }
+
+            return;
         }
     }
 
-    public static bool IsTransient(SqliteException e) => (e.SqliteErrorCode & 0xff) is Busy or Locked;
-
-    private async ValueTask<T> RunAsync<T>(string operation, bool immediate, Func<SqlSession, T> work, CancellationToken cancellationToken)
+    private static void RunBatch(SqlSession session, List<PendingWrite> batch)
     {
-        for (int attempt = 1; ; attempt++)
+        session.Run("BEGIN IMMEDIATE;");
+        session.Transaction = Interlocked.Increment(ref s_transactions);
+        foreach (var pending in batch)
         {
-            try
+            if (batch.Count == 1)
             {
-                using var connection = Open();
-                // Disposing an uncommitted transaction rolls it back: an exception leaves nothing behind.
-                using var transaction = connection.BeginTransaction(deferred: !immediate);
-                using var session = new SqlSession(connection, transaction);
-                var result = work(session);
-                transaction.Commit();
-                return result;
+                // Alone: no savepoint needed, a write that threw rolls the transaction back.
+                if (!pending.Run(session))
+                {
+                    session.Run("ROLLBACK;");
+                    session.Transaction = 0;
+                    return;
+                }
+
+                continue;
             }
-            catch (SqliteException e) when (IsTransient(e) && attempt < _maxAttempts)
+
+            session.Run("SAVEPOINT write;");
+            if (pending.Run(session))
             {
-                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                session.Run("RELEASE write;");
             }
-            catch (SqliteException e)
+            else
             {
-                throw new SqliteStoreException(Path, operation, attempt, e);
+                // The write threw: undo what it did, keep the others.
+                session.Run("ROLLBACK TO write;");
+                session.Run("RELEASE write;");
             }
         }
+
+        session.Run("COMMIT;");
+        session.Transaction = 0;
     }
 
     private static TimeSpan Backoff(int attempt) => TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * attempt);
+
+    /// <summary>A queued write: queued, then started by the writer (or cancelled), then completed after its commit.</summary>
+    private abstract class PendingWrite(string operation)
+    {
+        private const int Queued = 0;
+        private const int Started = 1;
+        private const int Cancelled = 2;
+        private int _state;
+
+        public string Operation { get; } = operation;
+
+        public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
+
+        public void TryCancel(CancellationToken token)
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
+            {
+                Cancel(token);
+            }
+        }
+
+        /// <summary>Runs the work; false when it threw anything but a database error (kept for <see cref="Complete"/>), which rethrows.</summary>
+        public abstract bool Run(SqlSession session);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception error);
+
+        protected abstract void Cancel(CancellationToken token);
+    }
+
+    private sealed class PendingWrite<T>(string operation, Func<SqlSession, T> work) : PendingWrite(operation)
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _error;
+
+        public Task<T> Result => _completion.Task;
+
+        public override bool Run(SqlSession session)
+        {
+            _error = null;
+            try
+            {
+                _result = work(session);
+                return true;
+            }
+            catch (Exception e) when (e is not SqliteException)
+            {
+                _error = e;
+                return false;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_error is null)
+            {
+                _completion.TrySetResult(_result!);
+            }
+            else
+            {
+                _completion.TrySetException(_error);
+            }
+        }
+
+        public override void Fail(Exception error) => _completion.TrySetException(error);
+
+        protected override void Cancel(CancellationToken token) => _completion.TrySetCanceled(token);
+    }
 }
