@@ -35,9 +35,9 @@ public sealed class DhcpServerOptions
     public int ReceiveBufferSize { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
-    /// How many receive loops run in parallel. Default: 16, or four per processor when that is more. A loop
+    /// How many receive loops run in parallel. Default: 64, or four per processor when that is more. A loop
     /// waiting for a durable store does not use a processor, and requests in flight together are what a
     /// store commits together.
     /// </summary>
-    public int ReceiveConcurrency { get; set; } = Math.Max(16, 4 * Environment.ProcessorCount);
+    public int ReceiveConcurrency { get; set; } = Math.Max(64, 4 * Environment.ProcessorCount);
 }
