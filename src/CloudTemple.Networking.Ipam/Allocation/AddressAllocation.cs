@@ -16,4 +16,17 @@ public sealed record AddressAllocation(
     string Owner,
     string? RequestKey,
     IReadOnlyDictionary<string, string> Metadata,
-    DateTimeOffset AllocatedAt);
+    DateTimeOffset AllocatedAt)
+{
+    // Metadata compares by content: an allocation read back from a durable store equals the one it stored.
+
+    /// <inheritdoc/>
+    public bool Equals(AddressAllocation? other) =>
+        other is not null && Space == other.Space && Subnet == other.Subnet && Address == other.Address
+        && Owner == other.Owner && RequestKey == other.RequestKey && AllocatedAt == other.AllocatedAt
+        && Metadata.Count == other.Metadata.Count
+        && Metadata.All(pair => other.Metadata.TryGetValue(pair.Key, out string? value) && value == pair.Value);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Space, Subnet, Address, Owner, RequestKey, AllocatedAt);
+}
