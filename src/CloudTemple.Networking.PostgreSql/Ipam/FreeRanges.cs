@@ -11,14 +11,24 @@ internal sealed class FreeRanges(string schema)
 {
     private readonly string _table = $"\"{schema}\".ipam_free_range";
 
-    /// <summary>The first free range of the space that ends at or after <paramref name="from"/>, if it starts at or before <paramref name="last"/>.</summary>
-    public async Task<(long First, long Last)?> FindFromAsync(NpgsqlConnection connection, long spaceId, long from, long last, CancellationToken cancellationToken)
+    /// <summary>The first free range that ends in [<paramref name="from"/>, <paramref name="subnetLast"/>] (ranges never cross a subnet boundary, so the bound keeps the index scan inside the subnet).</summary>
+    public async Task<(long First, long Last)?> FindFromAsync(NpgsqlConnection connection, long spaceId, long from, long subnetLast, CancellationToken cancellationToken)
+    {
+        var rows = await Sql.ListAsync(
+            connection,
+            $"SELECT first, last FROM {_table} WHERE space_id = $1 AND last >= $2 AND last <= $3 ORDER BY last LIMIT 1",
+            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken, spaceId, from, subnetLast).ConfigureAwait(false);
+        return rows.Count == 1 ? rows[0] : null;
+    }
+
+    /// <summary>The free range that contains <paramref name="address"/>, if any.</summary>
+    public async Task<(long First, long Last)?> FindContainingAsync(NpgsqlConnection connection, long spaceId, long address, CancellationToken cancellationToken)
     {
         var rows = await Sql.ListAsync(
             connection,
             $"SELECT first, last FROM {_table} WHERE space_id = $1 AND last >= $2 ORDER BY last LIMIT 1",
-            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken, spaceId, from).ConfigureAwait(false);
-        return rows.Count == 1 && rows[0].Item1 <= last ? rows[0] : null;
+            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken, spaceId, address).ConfigureAwait(false);
+        return rows.Count == 1 && rows[0].Item1 <= address ? rows[0] : null;
     }
 
     /// <summary>Removes <paramref name="address"/> from its range (which the caller found).</summary>

@@ -49,17 +49,20 @@ internal static class IpamRows
         return new SubnetRow(r.GetInt64(0), r.GetInt64(1), subnet, r.GetInt64(14), r.GetInt64(15), r.GetInt64(16));
     }
 
-    public static AddressAllocation ReadAllocation(NpgsqlDataReader r, string space) => new(
+    /// <summary>Reads the <see cref="AllocationColumns"/>, starting at column <paramref name="at"/>.</summary>
+    public static AddressAllocation ReadAllocation(NpgsqlDataReader r, string space, int at = 0) => new(
         space,
-        new Ipv4Prefix(Sql.Address(r.GetInt64(1)), r.GetInt32(2)),
-        Sql.Address(r.GetInt64(0)),
-        r.GetString(3),
-        r.IsDBNull(4) ? null : r.GetString(4),
-        ReadMetadata(r.GetString(5)),
-        r.GetFieldValue<DateTimeOffset>(6));
+        new Ipv4Prefix(Sql.Address(r.GetInt64(at + 1)), r.GetInt32(at + 2)),
+        Sql.Address(r.GetInt64(at)),
+        r.GetString(at + 3),
+        r.IsDBNull(at + 4) ? null : r.GetString(at + 4),
+        ReadMetadata(r.GetString(at + 5)),
+        r.GetFieldValue<DateTimeOffset>(at + 6));
 
     public static NpgsqlParameter Metadata(IReadOnlyDictionary<string, string> metadata) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(metadata) };
+        new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = MetadataJson(metadata) };
+
+    public static string MetadataJson(IReadOnlyDictionary<string, string> metadata) => JsonSerializer.Serialize(metadata);
 
     public static IReadOnlyDictionary<string, string> ReadMetadata(string json)
     {

@@ -28,12 +28,13 @@ namespace CloudTemple.Networking.PostgreSql;
 /// <para>The schema is created or migrated by the first operation (or <see cref="InitializeAsync"/>).
 /// Thread-safe: every call takes its own pooled connection.</para>
 /// </remarks>
-public sealed class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
+public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
 {
     private readonly TransactionRunner _runner;
     private readonly NpgsqlDataSource? _ownedDataSource;
     private readonly SchemaMigrator _migrator = new();
     private readonly FreeRanges _free;
+    private readonly AllocationQueue _nextFree;
     private readonly string _s;
 
     /// <summary>Creates a store over a connection string, with the default options; the store owns (and disposes) its data source.</summary>
@@ -74,6 +75,7 @@ public sealed class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
         _runner = new TransactionRunner(dataSource, settings, _migrator);
         _free = new FreeRanges(settings.Schema);
         _s = $"\"{settings.Schema}\".";
+        _nextFree = new AllocationQueue(RunNextFreeBatchAsync, settings.MaxSaveBatch);
     }
 
     /// <summary>Creates or migrates the schema now rather than on the first operation.</summary>
@@ -334,7 +336,14 @@ public sealed class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
     public async ValueTask<AddressAllocationResult> AllocateAsync(AddressRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var operation = Guid.NewGuid();
+        // Next-free requests of one subnet that arrive together share a transaction (see AllocationQueue).
+        return request.Strategy == AllocationStrategy.NextFree
+            ? await _nextFree.EnqueueAsync(request, now, cancellationToken).ConfigureAwait(false)
+            : await AllocateOneAsync(request, now, Guid.NewGuid(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<AddressAllocationResult> AllocateOneAsync(AddressRequest request, DateTimeOffset now, Guid operation, CancellationToken cancellationToken)
+    {
         return await _runner.RunAsync(nameof(AllocateAsync), async (c, attempt, ct) =>
         {
             var subnet = await LockSubnetAsync(c, request.Space, request.Subnet, ct).ConfigureAwait(false);
@@ -871,7 +880,7 @@ public sealed class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
             return null;
         }
 
-        var free = await _free.FindFromAsync(c, subnet.SpaceId, address.Value, address.Value, ct).ConfigureAwait(false)
+        var free = await _free.FindContainingAsync(c, subnet.SpaceId, address.Value, ct).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"IPAM state is inconsistent: {address} is neither free, held nor allocated.");
         _free.Take(writes, subnet.SpaceId, subnet.Network, free, address.Value);
         return null;
