@@ -14,8 +14,8 @@ public sealed class PostgreSqlStoreOptions
     /// <summary>The pause before the second attempt; it doubles for each further attempt, with jitter. Default 20 ms.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>At most this many lease saves are written by one group-commit transaction. Default 256.</summary>
-    public int MaxSaveBatch { get; set; } = 256;
+    /// <summary>At most this many lease saves, or next-free allocations of one subnet, are served by one transaction (group commit). Default 256.</summary>
+    public int MaxBatchSize { get; set; } = 256;
 
     internal PostgreSqlStoreOptions Validated()
     {
@@ -27,7 +27,7 @@ public sealed class PostgreSqlStoreOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxAttempts, 1, nameof(MaxAttempts));
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryDelay, TimeSpan.Zero, nameof(RetryDelay));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSaveBatch, 1, nameof(MaxSaveBatch));
-        return new PostgreSqlStoreOptions { Schema = Schema, MaxAttempts = MaxAttempts, RetryDelay = RetryDelay, MaxSaveBatch = MaxSaveBatch };
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
+        return new PostgreSqlStoreOptions { Schema = Schema, MaxAttempts = MaxAttempts, RetryDelay = RetryDelay, MaxBatchSize = MaxBatchSize };
     }
 }

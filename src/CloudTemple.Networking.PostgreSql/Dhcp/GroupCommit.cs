@@ -4,7 +4,7 @@ namespace CloudTemple.Networking.PostgreSql;
 
 /// <summary>
 /// Group commit of lease saves: callers queue their lease and wait; one writer takes everything
-/// queued (up to <see cref="PostgreSqlStoreOptions.MaxSaveBatch"/>) and writes it in one transaction,
+/// queued (up to <see cref="PostgreSqlStoreOptions.MaxBatchSize"/>) and writes it in one transaction,
 /// in arrival order, then completes every caller of the batch. A caller's task completes only after
 /// the transaction holding its lease has committed, so "saved before the DHCPACK" still holds, while
 /// one commit (one WAL flush) serves many concurrent clients.

@@ -9,7 +9,7 @@ namespace CloudTemple.Networking.PostgreSql;
 /// <remarks>
 /// <para>
 /// Group commit: concurrent <see cref="SaveAsync"/> calls are gathered by one writer and stored by a
-/// single transaction (at most <see cref="PostgreSqlStoreOptions.MaxSaveBatch"/> leases, in arrival
+/// single transaction (at most <see cref="PostgreSqlStoreOptions.MaxBatchSize"/> leases, in arrival
 /// order); each call completes only after the transaction holding its lease has committed. Under
 /// load one disk flush then serves many clients; a lone save costs one transaction as before.
 /// Cancelling a save after it was queued stops the wait, not necessarily the write.
@@ -67,7 +67,7 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
         _ownedDataSource = owned ? dataSource : null;
         _runner = new TransactionRunner(dataSource, settings, _migrator);
         _table = $"\"{settings.Schema}\".dhcp_lease";
-        _saves = new GroupCommit(WriteBatchAsync, settings.MaxSaveBatch);
+        _saves = new GroupCommit(WriteBatchAsync, settings.MaxBatchSize);
     }
 
     /// <summary>Creates or migrates the schema now rather than on the first operation.</summary>

@@ -75,7 +75,7 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
         _runner = new TransactionRunner(dataSource, settings, _migrator);
         _free = new FreeRanges(settings.Schema);
         _s = $"\"{settings.Schema}\".";
-        _nextFree = new AllocationQueue(RunNextFreeBatchAsync, settings.MaxSaveBatch);
+        _nextFree = new AllocationQueue(RunNextFreeBatchAsync, settings.MaxBatchSize);
     }
 
     /// <summary>Creates or migrates the schema now rather than on the first operation.</summary>
