@@ -3,9 +3,10 @@ using System.Threading.Channels;
 namespace CloudTemple.Networking.PostgreSql;
 
 /// <summary>
-/// Group commit of lease saves: callers queue their lease and wait; one writer takes everything
+/// Group commit of lease saves: callers queue their lease and wait; a writer takes everything
 /// queued (up to <see cref="PostgreSqlStoreOptions.MaxBatchSize"/>) and writes it in one transaction,
-/// in arrival order, then completes every caller of the batch. A caller's task completes only after
+/// in arrival order, then completes every caller of the batch. A few writers run at once, so that a
+/// batch fills while the previous one commits and PostgreSQL can flush their commits together. A caller's task completes only after
 /// the transaction holding its lease has committed, so "saved before the DHCPACK" still holds, while
 /// one commit (one WAL flush) serves many concurrent clients.
 /// </summary>
@@ -15,17 +16,20 @@ namespace CloudTemple.Networking.PostgreSql;
 /// </remarks>
 internal sealed class GroupCommit : IAsyncDisposable
 {
-    private readonly Channel<PendingSave> _queue = Channel.CreateUnbounded<PendingSave>(new UnboundedChannelOptions { SingleReader = true });
+    // Enough to keep a batch filling while others commit; more would only add contention on the pool.
+    private const int Writers = 4;
+
+    private readonly Channel<PendingSave> _queue = Channel.CreateUnbounded<PendingSave>();
     private readonly Func<IReadOnlyList<DhcpLease>, CancellationToken, Task> _write;
     private readonly int _maxBatch;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _writer;
+    private readonly Task _writers;
 
     public GroupCommit(Func<IReadOnlyList<DhcpLease>, CancellationToken, Task> write, int maxBatch)
     {
         _write = write;
         _maxBatch = maxBatch;
-        _writer = Task.Run(WriteLoopAsync);
+        _writers = Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)));
     }
 
     /// <summary>Queues a save and completes when it is committed (or failed).</summary>
@@ -44,7 +48,7 @@ internal sealed class GroupCommit : IAsyncDisposable
         _queue.Writer.TryComplete();
         try
         {
-            await _writer.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            await _writers.WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -8,9 +8,10 @@ namespace CloudTemple.Networking.PostgreSql;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Group commit: concurrent <see cref="SaveAsync"/> calls are gathered by one writer and stored by a
-/// single transaction (at most <see cref="PostgreSqlStoreOptions.MaxBatchSize"/> leases, in arrival
-/// order); each call completes only after the transaction holding its lease has committed. Under
+/// Group commit: concurrent <see cref="SaveAsync"/> calls are gathered and stored by a single
+/// transaction (at most <see cref="PostgreSqlStoreOptions.MaxBatchSize"/> leases, in arrival order;
+/// a few such transactions run at once); each call completes only after the transaction holding its
+/// lease has committed. Concurrent saves of the same address may commit in either order. Under
 /// load one disk flush then serves many clients; a lone save costs one transaction as before.
 /// Cancelling a save after it was queued stops the wait, not necessarily the write.
 /// </para>

@@ -15,7 +15,7 @@ internal sealed class AllocationQueue(Func<IReadOnlyList<PendingAllocation>, Tas
 {
     private readonly ConcurrentDictionary<(string Space, Ipv4Prefix Subnet), SubnetQueue> _queues = new();
 
-    public Task<AddressAllocationResult> EnqueueAsync(AddressRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<AddressAllocationResult> EnqueueAsync(AddressRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var pending = new PendingAllocation(request, now, Guid.NewGuid(), new TaskCompletionSource<AddressAllocationResult>(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -30,40 +30,61 @@ internal sealed class AllocationQueue(Func<IReadOnlyList<PendingAllocation>, Tas
 
         if (start)
         {
-            _ = Task.Run(() => DrainAsync(queue), CancellationToken.None);
+            // The caller that finds the subnet idle runs the first batch itself (no thread hop for a
+            // lone request); later batches, gathered meanwhile, go to the thread pool.
+            await RunOneBatchAsync(queue).ConfigureAwait(false);
+            if (HasMoreWork(queue))
+            {
+                _ = Task.Run(() => DrainAsync(queue), CancellationToken.None);
+            }
         }
 
         // Cancelling stops the wait; a request already taken into a batch may still be allocated.
-        return pending.Done.Task.WaitAsync(cancellationToken);
+        return await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task DrainAsync(SubnetQueue queue)
     {
-        while (true)
+        do
         {
-            List<PendingAllocation> batch;
-            lock (queue.Gate)
-            {
-                if (queue.Waiting.Count == 0)
-                {
-                    queue.Running = false;
-                    return;
-                }
+            await RunOneBatchAsync(queue).ConfigureAwait(false);
+        }
+        while (HasMoreWork(queue));
+    }
 
-                int take = Math.Min(maxBatch, queue.Waiting.Count);
-                batch = queue.Waiting.GetRange(0, take);
-                queue.Waiting.RemoveRange(0, take);
-            }
+    // Clears Running when nothing waits, so that the next caller starts a batch itself.
+    private static bool HasMoreWork(SubnetQueue queue)
+    {
+        lock (queue.Gate)
+        {
+            queue.Running = queue.Waiting.Count > 0;
+            return queue.Running;
+        }
+    }
 
-            try
-            {
-                await runBatch(batch).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                // runBatch completes every request itself; this only guards against a bug leaving callers waiting.
-                batch.ForEach(p => p.Done.TrySetException(e));
-            }
+    private async Task RunOneBatchAsync(SubnetQueue queue)
+    {
+        List<PendingAllocation> batch;
+        lock (queue.Gate)
+        {
+            int take = Math.Min(maxBatch, queue.Waiting.Count);
+            batch = queue.Waiting.GetRange(0, take);
+            queue.Waiting.RemoveRange(0, take);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await runBatch(batch).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // runBatch completes every request itself; this only guards against a bug leaving callers waiting.
+            batch.ForEach(p => p.Done.TrySetException(e));
         }
     }
 

@@ -7,6 +7,21 @@ public sealed partial class PostgreSqlIpamStore
 {
     private async Task RunNextFreeBatchAsync(IReadOnlyList<PendingAllocation> batch)
     {
+        if (batch.Count == 1)
+        {
+            // A lone request takes the plain path: fewer, simpler statements.
+            try
+            {
+                batch[0].Done.TrySetResult(await AllocateOneAsync(batch[0].Request, batch[0].Now, batch[0].Operation, CancellationToken.None).ConfigureAwait(false));
+            }
+            catch (Exception error)
+            {
+                batch[0].Done.TrySetException(error);
+            }
+
+            return;
+        }
+
         Outcome[] outcomes;
         try
         {
@@ -51,8 +66,8 @@ public sealed partial class PostgreSqlIpamStore
     private async Task<Outcome[]> AllocateNextFreeBatchAsync(NpgsqlConnection c, int attempt, IReadOnlyList<PendingAllocation> batch, CancellationToken ct)
     {
         var first = batch[0].Request;
-        var subnet = await LockSubnetAsync(c, first.Space, first.Subnet, ct).ConfigureAwait(false)
-            ?? throw new BatchNotApplicableException();
+        var (locked, read) = await LockAndReadRangesAsync(c, first, batch.Count, ct).ConfigureAwait(false);
+        var subnet = locked ?? throw new BatchNotApplicableException();
         var outcomes = new Outcome[batch.Count];
         var committed = attempt > 1
             ? (await Sql.ListAsync(
@@ -74,15 +89,17 @@ public sealed partial class PostgreSqlIpamStore
                 keyed.Select(p => p.Request.Owner).ToArray(), keyed.Select(p => p.Request.RequestKey!).ToArray()).ConfigureAwait(false))
                 .ToDictionary(a => (a.Owner, a.RequestKey!));
 
-        if (subnet.ReuseHoldTicks > 0)
-        {
-            await EndExpiredHoldsAsync(c, subnet, batch.Min(p => p.Now), ct).ConfigureAwait(false);
-        }
-
         long size = (long)subnet.Prefix.Count;
         long offset = subnet.NextOffset >= size ? 0 : subnet.NextOffset;
         long from = subnet.Network + offset;
-        var free = await ReadRangesAsync(c, subnet.SpaceId, from, subnet.Last, batch.Count, ct).ConfigureAwait(false);
+        var free = read;
+        if (subnet.ReuseHoldTicks > 0)
+        {
+            // Ended holds go back to the free ranges first: read the ranges again after that.
+            await EndExpiredHoldsAsync(c, subnet, batch.Min(p => p.Now), ct).ConfigureAwait(false);
+            free = await ReadRangesAsync(c, subnet.SpaceId, from, subnet.Last, batch.Count, ct).ConfigureAwait(false);
+        }
+
         long available = free.Sum(r => r.Value - Math.Max(r.Key, from) + 1);
         if (available < batch.Count && offset > 0)
         {
@@ -165,6 +182,54 @@ public sealed partial class PostgreSqlIpamStore
         }
 
         return outcomes;
+    }
+
+    // One round trip: lock the subnet row, then (a second statement, so a fresh snapshot taken after
+    // the lock was granted) read the free ranges from its cursor on.
+    private async Task<(SubnetRow? Subnet, SortedList<long, long> Free)> LockAndReadRangesAsync(NpgsqlConnection c, AddressRequest request, int count, CancellationToken ct)
+    {
+        var batch = new NpgsqlBatch(c);
+        await using (batch.ConfigureAwait(false))
+        {
+            object[] subnetKey = [request.Space, (long)request.Subnet.Network.Value, request.Subnet.Length];
+            batch.BatchCommands.Add(Command(
+                $"SELECT {IpamRows.SubnetColumns} FROM {IpamRows.SubnetFrom(_s)} WHERE s.name = $1 AND n.network = $2 AND n.length = $3 FOR NO KEY UPDATE OF n",
+                subnetKey));
+            batch.BatchCommands.Add(Command(
+                $"""
+                SELECT f.first, f.last FROM {_s}ipam_subnet n JOIN {_s}ipam_space s ON s.space_id = n.space_id
+                JOIN {_s}ipam_free_range f ON f.space_id = n.space_id
+                    AND f.last >= n.network + CASE WHEN n.next_offset >= (1::bigint << (32 - n.length)) THEN 0 ELSE n.next_offset END
+                    AND f.last <= n.network + (1::bigint << (32 - n.length)) - 1
+                WHERE s.name = $1 AND n.network = $2 AND n.length = $3
+                ORDER BY f.last LIMIT $4
+                """,
+                [.. subnetKey, (long)count]));
+            var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                SubnetRow? subnet = await reader.ReadAsync(ct).ConfigureAwait(false) ? IpamRows.ReadSubnet(reader) : null;
+                await reader.NextResultAsync(ct).ConfigureAwait(false);
+                var free = new SortedList<long, long>();
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                {
+                    free.Add(reader.GetInt64(0), reader.GetInt64(1));
+                }
+
+                return (subnet, free);
+            }
+        }
+
+        static NpgsqlBatchCommand Command(string text, object[] values)
+        {
+            var command = new NpgsqlBatchCommand(text);
+            foreach (object value in values)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value });
+            }
+
+            return command;
+        }
     }
 
     // The free ranges of the space ending in [from, last], lowest first, at most count of them.
