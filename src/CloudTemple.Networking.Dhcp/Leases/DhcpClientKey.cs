@@ -37,7 +37,7 @@ public readonly struct DhcpClientKey : IEquatable<DhcpClientKey>
     // Declined addresses belong to nobody; one key per address keeps their records apart.
     internal static DhcpClientKey ForDeclined(Ipv4Address address) => new($"declined:{address}");
 
-    /// <summary>Parses the text form produced by <see cref="ToString"/>.</summary>
+    /// <summary>Parses the text form produced by <see cref="ToString"/> (also the form of a declined address's record, so that a durable store reads back what it wrote).</summary>
     /// <param name="text">The text.</param>
     /// <returns>The key.</returns>
     /// <exception cref="FormatException">Not a key.</exception>
@@ -46,7 +46,7 @@ public readonly struct DhcpClientKey : IEquatable<DhcpClientKey>
         ArgumentNullException.ThrowIfNull(text);
         // declined:ADDRESS is the key the engine gives a declined address; a durable store reads it back.
         if (!text.StartsWith("id:", StringComparison.Ordinal) && !text.StartsWith("hw:", StringComparison.Ordinal)
-            && !text.StartsWith("declined:", StringComparison.Ordinal))
+            && !(text.StartsWith("declined:", StringComparison.Ordinal) && Ipv4Address.TryParse(text.AsSpan(9), out _)))
         {
             throw new FormatException($"'{text}' is not a DHCP client key (id:HEX, hw:TYPE:HEX or declined:ADDRESS).");
         }

@@ -69,7 +69,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         return string.Join('\n', lines);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Creating_a_space_twice_throws_AddressSpaceExistsException()
     {
         string space = await SpaceAsync();
@@ -79,7 +79,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal([P("10.0.0.0/16")], (await Store.GetSpaceAsync(space, None))!.Pools);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Overlapping_pools_in_one_space_are_refused_naming_both()
     {
         var error = await Assert.ThrowsAsync<PrefixOverlapException>(
@@ -94,7 +94,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal([P("10.0.0.0/16")], (await Store.GetSpaceAsync(space, None))!.Pools);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Two_spaces_may_use_the_same_prefixes()
     {
         var (a, subnetA) = await SubnetAsync();
@@ -103,7 +103,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal((await NextAsync(a, subnetA, "x")).Address, (await NextAsync(b, subnetB, "y")).Address);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_pool_added_later_can_be_carved()
     {
         string space = await SpaceAsync();
@@ -114,7 +114,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(P("172.16.0.0/12"), subnet.Pool);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_unknown_space_throws_AddressSpaceNotFoundException()
     {
         string space = NewSpaceName();
@@ -125,7 +125,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.False(await Store.DeleteSpaceAsync(space, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_deleted_space_is_gone_with_its_subnets()
     {
         var (space, _) = await SubnetAsync();
@@ -134,7 +134,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         await Assert.ThrowsAsync<AddressSpaceNotFoundException>(async () => await Store.ListSubnetsAsync(space, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_explicit_carve_returns_the_subnet_with_its_policy_name_and_gateway()
     {
         string space = await SpaceAsync(policy: ReservedAddressPolicy.Aws);
@@ -155,7 +155,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(new IpamUtilization(1024, 1024, 5 + 10, 0, 0), usage);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("10.0.1.128/25")]
     [InlineData("10.0.0.0/23")]
     [InlineData("10.0.1.0/24")]
@@ -172,7 +172,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync(space));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_carve_outside_every_pool_throws_PrefixOutsidePoolsException()
     {
         string space = await SpaceAsync();
@@ -184,7 +184,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
             async () => await Store.CarveSubnetAsync(SubnetRequest.NextFree(space, 24, P("10.9.0.0/16")), T0, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Next_free_carving_takes_the_smallest_fitting_hole_then_the_lowest_address()
     {
         string space = await SpaceAsync();
@@ -202,7 +202,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(P("10.0.8.0/22"), third.Prefix);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_exhausted_pool_throws_PoolExhaustedException()
     {
         string space = NewSpaceName();
@@ -216,7 +216,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(P("10.0.1.128/25"), (await Store.CarveSubnetAsync(SubnetRequest.NextFree(space, 25), T0, None)).Prefix);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_exclusion_outside_the_subnet_throws_and_changes_nothing()
     {
         string space = await SpaceAsync();
@@ -228,7 +228,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(P("10.0.0.0/24"), (await Store.CarveSubnetAsync(SubnetRequest.NextFree(space, 24), T0, None)).Prefix);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_policy_larger_than_the_subnet_is_refused()
     {
         string space = await SpaceAsync();
@@ -238,7 +238,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(2UL, (await Store.GetSubnetUtilizationAsync(space, link.Prefix, T0, None)).Available);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Next_free_skips_reserved_addresses_and_continues_after_the_last_one()
     {
         var (space, subnet) = await SubnetAsync("10.0.1.0/29");
@@ -252,7 +252,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(A("10.0.1.2"), (await NextAsync(space, subnet, "f")).Address);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Aws_preset_reserves_the_first_four_and_the_last_address()
     {
         var (space, subnet) = await SubnetAsync("10.0.1.0/28", policy: ReservedAddressPolicy.Aws);
@@ -266,7 +266,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(11UL, (await Store.GetSubnetUtilizationAsync(space, subnet, T0, None)).Available + 1);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_specific_reserved_address_throws_AddressReservedException_naming_its_role()
     {
         var (space, subnet) = await SubnetAsync();
@@ -279,7 +279,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync(space));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_specific_excluded_address_throws_AddressReservedException_naming_the_range()
     {
         string space = await SpaceAsync();
@@ -291,7 +291,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(A("10.0.1.10"), (await NextAsync(space, subnet.Prefix, "vm")).Address);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_specific_address_outside_the_subnet_throws_AddressOutsideSubnetException()
     {
         var (space, subnet) = await SubnetAsync();
@@ -303,7 +303,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync(space));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_specific_address_held_by_another_owner_throws_AddressInUseException()
     {
         var (space, subnet) = await SubnetAsync();
@@ -322,7 +322,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(first.Allocation, again.Allocation);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_exhausted_subnet_throws_SubnetExhaustedException_naming_it()
     {
         var (space, subnet) = await SubnetAsync("10.0.1.0/30");
@@ -337,7 +337,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(before, await SnapshotAsync(space));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_unknown_subnet_throws_SubnetNotFoundException()
     {
         string space = await SpaceAsync();
@@ -347,7 +347,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Null(await Store.GetSubnetAsync(space, P("10.0.9.0/24"), None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_same_owner_and_request_key_get_the_same_address_back()
     {
         var (space, subnet) = await SubnetAsync();
@@ -371,7 +371,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(3UL, (await Store.GetSubnetUtilizationAsync(space, subnet, T0, None)).Allocated);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Allocations_are_found_by_address_and_by_owner()
     {
         var (space, subnet) = await SubnetAsync();
@@ -388,7 +388,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal([a, b, c], await Store.ListAllocationsAsync(space, subnet, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_release_by_another_owner_throws_AddressInUseException_and_keeps_the_allocation()
     {
         var (space, subnet) = await SubnetAsync();
@@ -400,7 +400,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Null(await Store.ReleaseAsync(space, a.Address, null, T0, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Releasing_an_owner_releases_all_its_addresses()
     {
         var (space, subnet) = await SubnetAsync();
@@ -412,7 +412,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Empty(await Store.ReleaseOwnerAsync(space, "port-1", T0, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_released_request_key_allocates_anew()
     {
         var (space, subnet) = await SubnetAsync();
@@ -424,7 +424,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.NotEqual(first.Allocation.Address, second.Allocation.Address);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_released_address_is_held_until_the_reuse_hold_ends()
     {
         var (space, subnet) = await SubnetAsync("10.0.1.0/29", reuseHold: TimeSpan.FromMinutes(1));
@@ -445,7 +445,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(new IpamUtilization(8, 8, 3, 5, 0), await Store.GetSubnetUtilizationAsync(space, subnet, T0.AddSeconds(60), None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_specific_request_may_take_an_address_in_its_reuse_hold()
     {
         var (space, subnet) = await SubnetAsync(reuseHold: TimeSpan.FromHours(1));
@@ -461,7 +461,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(0UL, (await Store.GetSubnetUtilizationAsync(space, subnet, T0.AddMinutes(90), None)).Held);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Utilization_of_subnet_pool_and_space_is_exact()
     {
         string space = NewSpaceName();
@@ -490,7 +490,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         await Assert.ThrowsAsync<PrefixOutsidePoolsException>(async () => await Store.GetPoolUtilizationAsync(space, P("10.2.0.0/16"), T0, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_subnet_with_allocations_is_released_only_with_force_and_its_space_merges_back()
     {
         string space = NewSpaceName();
@@ -515,7 +515,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal(P("10.0.0.0/23"), (await Store.CarveSubnetAsync(SubnetRequest.NextFree(space, 23), T0, None)).Prefix);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Random_allocation_returns_distinct_free_addresses_inside_the_subnet()
     {
         var (space, subnet) = await SubnetAsync("10.0.1.0/27");
@@ -534,7 +534,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
             async () => await Store.AllocateAsync(AddressRequest.Random(space, subnet, "one-more"), T0, None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Subnets_are_listed_in_address_order()
     {
         string space = await SpaceAsync();
@@ -546,7 +546,7 @@ public abstract class IpamStoreConformanceTests : IAsyncLifetime
         Assert.Equal([P("10.0.16.0/20"), P("10.0.200.0/24"), P("10.0.201.0/24")], listed);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_cancelled_token_throws_OperationCanceledException_and_changes_nothing()
     {
         var (space, subnet) = await SubnetAsync();

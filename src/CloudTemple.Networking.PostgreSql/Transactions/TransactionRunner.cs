@@ -1,0 +1,79 @@
+using System.Data;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace CloudTemple.Networking.PostgreSql;
+
+/// <summary>
+/// Runs one store operation as one transaction, and re-runs the whole transaction on a transient
+/// failure (connection lost, serialization failure, deadlock, a unique or exclusion conflict with a
+/// concurrent writer), up to <see cref="PostgreSqlStoreOptions.MaxAttempts"/> times. Domain errors
+/// (<see cref="NetworkingException"/>) thrown by the body roll back and pass through unchanged.
+/// </summary>
+/// <remarks>Thread-safe: each run takes its own pooled connection.</remarks>
+internal sealed class TransactionRunner(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, SchemaMigrator migrator)
+{
+    public NpgsqlDataSource DataSource { get; } = dataSource;
+
+    public string Schema => options.Schema;
+
+    /// <summary>Runs <paramref name="body"/> in a transaction; the body gets the attempt number (1 first) so that a re-run can look for its own committed work.</summary>
+    public async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, int, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    {
+        await migrator.EnsureAsync(this, cancellationToken).ConfigureAwait(false);
+        for (int attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using (connection.ConfigureAwait(false))
+                {
+                    var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+                    await using (transaction.ConfigureAwait(false))
+                    {
+                        var result = await body(connection, attempt, cancellationToken).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        return result;
+                    }
+                }
+            }
+            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= options.MaxAttempts)
+                {
+                    throw new PostgreSqlStoreException(operation, attempt, transient: true, e);
+                }
+
+                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidCastException && !cancellationToken.IsCancellationRequested)
+            {
+                throw new PostgreSqlStoreException(operation, attempt, transient: false, e);
+            }
+        }
+    }
+
+    /// <summary>Whether re-running the whole transaction may succeed.</summary>
+    public static bool IsTransient(Exception e) => e switch
+    {
+        PostgresException pg => pg.SqlState switch
+        {
+            PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected => true,
+            // A concurrent writer took the key first: the re-run sees its row and answers accordingly.
+            PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.ExclusionViolation => true,
+            // The backend was terminated (pg_terminate_backend, a restart) or cannot take connections yet.
+            PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow => true,
+            _ => pg.IsTransient || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        },
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is IOException or SocketException or EndOfStreamException,
+        IOException or SocketException => true,
+        _ => false,
+    };
+
+    private TimeSpan Backoff(int attempt)
+    {
+        double factor = Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble());
+        return options.RetryDelay * factor;
+    }
+}

@@ -1,0 +1,77 @@
+using Npgsql;
+
+namespace CloudTemple.Networking.PostgreSql.Tests.Schema;
+
+/// <summary>The stores create and migrate their schema themselves: concurrently starting hosts both succeed, and running again changes nothing.</summary>
+public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    [SkippableFact]
+    public async Task Stores_initializing_at_once_on_an_empty_database_all_succeed_and_apply_each_version_once()
+    {
+        string connection = database.Require();
+        string schema = PostgresDatabase.NewSchema();
+        var options = new PostgreSqlStoreOptions { Schema = schema };
+        // Separate data sources: separate sessions, as separate hosts would have.
+        await using var ipamA = new PostgreSqlIpamStore(connection, options);
+        await using var ipamB = new PostgreSqlIpamStore(connection, options);
+        await using var leasesA = new PostgreSqlLeaseStore(connection, options);
+        await using var leasesB = new PostgreSqlLeaseStore(connection, options);
+
+        await Task.WhenAll(ipamA.InitializeAsync(default), ipamB.InitializeAsync(default), leasesA.InitializeAsync(default), leasesB.InitializeAsync(default));
+
+        Assert.Equal([1], await AppliedVersionsAsync(schema));
+        await ipamA.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
+        Assert.NotNull(await ipamB.GetSpaceAsync("vpc", default));
+        Assert.Empty(await leasesB.ListAsync(default));
+    }
+
+    [SkippableFact]
+    public async Task Migrating_again_is_a_no_op_that_keeps_the_data()
+    {
+        string connection = database.Require();
+        string schema = PostgresDatabase.NewSchema();
+        await using var dataSource = NpgsqlDataSource.Create(connection);
+        Assert.Equal([1], await SchemaMigrator.MigrateAsync(dataSource, schema, default));
+        await using (var store = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema }))
+        {
+            await store.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
+        }
+
+        Assert.Empty(await SchemaMigrator.MigrateAsync(dataSource, schema, default));
+        await using var again = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema });
+        Assert.NotNull(await again.GetSpaceAsync("vpc", default));
+        Assert.Equal([1], await AppliedVersionsAsync(schema));
+    }
+
+    [SkippableFact]
+    public async Task A_schema_newer_than_the_package_is_refused_with_a_clear_message()
+    {
+        string connection = database.Require();
+        string schema = PostgresDatabase.NewSchema();
+        await using var dataSource = NpgsqlDataSource.Create(connection);
+        await SchemaMigrator.MigrateAsync(dataSource, schema, default);
+        await using (var command = dataSource.CreateCommand($"INSERT INTO \"{schema}\".schema_migrations (version, description) VALUES (999, 'from the future')"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using var store = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema });
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(default));
+        Assert.Contains("999", error.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<List<int>> AppliedVersionsAsync(string schema)
+    {
+        await using var connection = new NpgsqlConnection(database.Require());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SELECT version FROM \"{schema}\".schema_migrations ORDER BY version", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var versions = new List<int>();
+        while (await reader.ReadAsync())
+        {
+            versions.Add(reader.GetInt32(0));
+        }
+
+        return versions;
+    }
+}
