@@ -48,6 +48,10 @@ switch (commandLine.StoreKind)
         builder.Services.AddIpam().UseSqlite(commandLine.StoreTarget);
         dhcp.UseSqlite(commandLine.StoreTarget).UseIpam(IpamSpace);
         break;
+    case "postgresql":
+        builder.Services.AddIpam().UsePostgreSql(commandLine.StoreTarget);
+        dhcp.UsePostgreSql(commandLine.StoreTarget).UseIpam(IpamSpace);
+        break;
 }
 
 using var host = builder.Build();
