@@ -4,7 +4,9 @@
 # The sustained rate is the highest perfdhcp rate (-r) at which both exchanges (DISCOVER-OFFER, REQUEST-ACK)
 # lose under 1 % of packets. Needs root, iproute2, kea-dhcp4-server, kea-admin (perfdhcp), the .NET SDK.
 # Our server is measured once per store given after the period: memory (default), sqlite (a fresh file per
-# trial), postgresql:CONNECTION-STRING (a fresh database "dhcpbench" per trial, made with psql).
+# trial), postgresql:NPGSQL-CONNECTION-STRING (a fresh database "dhcpbench" per trial, made with psql; the
+# server runs in a network namespace, so give the Unix socket directory as host, e.g.
+# postgresql:Host=/tmp;Port=54329;Username=postgres).
 # Usage: sudo benchmarks/dhcp-vs-kea.sh [seconds per trial, default 5] [memory|sqlite|postgresql:CS]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,8 +55,9 @@ store_argument() {
     memory) echo "memory" ;;
     sqlite) rm -f "$work"/ours.db*; echo "sqlite:$work/ours.db" ;;
     postgresql:*)
-      local cs="${1#postgresql:}"
-      psql "$cs" -q -c "DROP DATABASE IF EXISTS dhcpbench" -c "CREATE DATABASE dhcpbench" >/dev/null
+      local cs="${1#postgresql:}" libpq
+      libpq="$(tr ';' '\n' <<<"$cs" | sed -E 's/^[Hh]ost=/host=/; s/^[Pp]ort=/port=/; s/^([Uu]sername|[Uu]ser [Ii]d)=/user=/; s/^[Pp]assword=/password=/; /^[Dd]atabase=/d' | tr '\n' ' ')"
+      psql "$libpq dbname=postgres" -q -c "DROP DATABASE IF EXISTS dhcpbench WITH (FORCE)" -c "CREATE DATABASE dhcpbench" >/dev/null
       echo "postgresql:$cs;Database=dhcpbench" ;;
     *) echo "unknown store $1" >&2; exit 2 ;;
   esac
