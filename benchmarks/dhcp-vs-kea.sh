@@ -39,15 +39,18 @@ ip -n "$cli" link set vcli up
 ip -n "$srv" link set lo up
 ip -n "$cli" link set lo up
 
-cat >"$work/kea.json" <<JSON
+# Kea's configuration for lease database $1 (a JSON object).
+kea_config() {
+  cat >"$work/kea.json" <<JSON
 { "Dhcp4": {
     "interfaces-config": { "interfaces": [ "vsrv" ], "dhcp-socket-type": "udp" },
-    "lease-database": { "type": "memfile", "persist": true, "name": "$work/kea-leases.csv", "lfc-interval": 0 },
+    "lease-database": $1,
     "valid-lifetime": 3600, "renew-timer": 1800, "rebind-timer": 3150,
     "subnet4": [ { "id": 1, "subnet": "10.88.0.0/16", "pools": [ { "pool": "10.88.1.0 - 10.88.255.254" } ],
                    "option-data": [ { "name": "routers", "data": "10.88.0.1" } ] } ],
     "loggers": [ { "name": "kea-dhcp4", "severity": "WARN", "output_options": [ { "output": "$work/kea.log" } ] } ] } }
 JSON
+}
 
 # The --store argument of our server for store $1, on a fresh file or database.
 store_argument() {
@@ -72,8 +75,21 @@ start_server() {
         --subnet 10.88.0.0/16 --router 10.88.0.1 --pool 10.88.1.0-10.88.255.254 --lease-time 3600 \
         --store "$store" >"$work/ours.log" 2>&1 &
       ;;
-    kea)
-      rm -f "$work"/kea-leases.csv*
+    kea|kea:*)
+      if [[ "$1" == kea:postgresql:* ]]; then
+        # Kea's own PostgreSQL lease backend on the same server, a fresh database per trial.
+        local cs="${1#kea:postgresql:}" host port user
+        host="$(tr ';' '\n' <<<"$cs" | sed -nE 's/^[Hh]ost=//p')"
+        port="$(tr ';' '\n' <<<"$cs" | sed -nE 's/^[Pp]ort=//p')"
+        user="$(tr ';' '\n' <<<"$cs" | sed -nE 's/^([Uu]sername|[Uu]ser [Ii]d)=//p')"
+        psql "host=$host port=${port:-5432} user=$user dbname=postgres" -q \
+          -c "DROP DATABASE IF EXISTS keabench WITH (FORCE)" -c "CREATE DATABASE keabench" >/dev/null
+        kea-admin db-init pgsql -h "$host" -P "${port:-5432}" -u "$user" -n keabench >/dev/null 2>&1
+        kea_config "{ \"type\": \"postgresql\", \"name\": \"keabench\", \"host\": \"$host\", \"port\": ${port:-5432}, \"user\": \"$user\" }"
+      else
+        rm -f "$work"/kea-leases.csv*
+        kea_config "{ \"type\": \"memfile\", \"persist\": true, \"name\": \"$work/kea-leases.csv\", \"lfc-interval\": 0 }"
+      fi
       KEA_PIDFILE_DIR="$work" KEA_LOCKFILE_DIR="$work" ip netns exec "$srv" kea-dhcp4 -c "$work/kea.json" >"$work/kea.out" 2>&1 &
       ;;
   esac
@@ -128,10 +144,19 @@ for store in "${stores[@]}"; do
   ours[$store]="$(sustained "ours:$store")"
 done
 kea="$(sustained kea)"
+declare -A kea_pg
+for store in "${stores[@]}"; do
+  [[ "$store" == postgresql:* ]] && kea_pg[$store]="$(sustained "kea:$store")"
+done
 echo
 echo "sustained 4-way exchanges/s (under 1 % drops), Kea $(kea-dhcp4 -v) (memfile, persist) $kea"
 for store in "${stores[@]}"; do
   awk -v name="${store%%:*}" -v ours="${ours[$store]}" -v kea="$kea" 'BEGIN {
     printf "CloudTemple.Networking.Dhcp (%s store) %d: ", name, ours
-    if (kea > 0) printf "%.2f x Kea\n", ours / kea; else print "n/a (Kea sustained no rate)" }'
+    if (kea > 0) printf "%.2f x Kea memfile\n", ours / kea; else print "n/a (Kea sustained no rate)" }'
+  if [[ "$store" == postgresql:* ]]; then
+    awk -v ours="${ours[$store]}" -v kea="${kea_pg[$store]}" 'BEGIN {
+      printf "Kea (postgresql lease database, same server) %d; ours on postgresql: ", kea
+      if (kea > 0) printf "%.2f x Kea on postgresql\n", ours / kea; else print "n/a" }'
+  fi
 done
