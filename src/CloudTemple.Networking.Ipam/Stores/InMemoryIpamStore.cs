@@ -552,18 +552,9 @@ public sealed class InMemoryIpamStore : IIpamStore
         }
 
         var definition = subnet.Definition;
-        ulong offset = address.Value - subnet.Network;
-        if (definition.ReservedAddresses.RoleOf(offset, definition.Prefix.Count) is { } role)
+        if (definition.ReservationOf(address) is { } reason)
         {
-            throw new AddressReservedException(address, subnet.Prefix, $"{role} (policy {definition.ReservedAddresses.Name})");
-        }
-
-        foreach (var range in definition.Exclusions)
-        {
-            if (range.Contains(address))
-            {
-                throw new AddressReservedException(address, subnet.Prefix, $"excluded by range {range}");
-            }
+            throw new AddressReservedException(address, subnet.Prefix, reason);
         }
 
         // An explicit request may take an address still in its reuse hold: the hold only keeps
@@ -574,7 +565,7 @@ public sealed class InMemoryIpamStore : IIpamStore
             subnet.Pool.Usage.Held--;
             state.Usage.Held--;
         }
-        else if (!subnet.Free.SetUsed((int)offset))
+        else if (!subnet.Free.SetUsed((int)(address.Value - subnet.Network)))
         {
             throw new InvalidOperationException($"IPAM state is inconsistent: {address} is neither free, held nor allocated.");
         }

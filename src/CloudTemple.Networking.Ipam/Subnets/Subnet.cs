@@ -51,6 +51,27 @@ public sealed record Subnet
         ReservedAddresses.IsReserved(address.Value - Prefix.Network.Value, Prefix.Count)
         || Exclusions.Any(range => range.Contains(address));
 
+    /// <summary>Why an address can never be allocated in this subnet: its reserved role, or the exclusion range holding it.</summary>
+    /// <param name="address">An address inside the subnet.</param>
+    /// <returns>The reason, such as <c>gateway (policy Default)</c> or <c>excluded by range 10.0.0.2-10.0.0.9</c>; <see langword="null"/> when it can be allocated.</returns>
+    public string? ReservationOf(Ipv4Address address)
+    {
+        if (ReservedAddresses.RoleOf(address.Value - Prefix.Network.Value, Prefix.Count) is { } role)
+        {
+            return $"{role} (policy {ReservedAddresses.Name})";
+        }
+
+        foreach (var range in Exclusions)
+        {
+            if (range.Contains(address))
+            {
+                return $"excluded by range {range}";
+            }
+        }
+
+        return null;
+    }
+
     /// <inheritdoc/>
     public bool Equals(Subnet? other) =>
         other is not null && Space == other.Space && Prefix == other.Prefix && Pool == other.Pool

@@ -860,18 +860,9 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
         }
 
         var definition = subnet.Definition;
-        ulong offset = address.Value - definition.Prefix.Network.Value;
-        if (definition.ReservedAddresses.RoleOf(offset, definition.Prefix.Count) is { } role)
+        if (definition.ReservationOf(address) is { } reason)
         {
-            throw new AddressReservedException(address, subnet.Prefix, $"{role} (policy {definition.ReservedAddresses.Name})");
-        }
-
-        foreach (var range in definition.Exclusions)
-        {
-            if (range.Contains(address))
-            {
-                throw new AddressReservedException(address, subnet.Prefix, $"excluded by range {range}");
-            }
+            throw new AddressReservedException(address, subnet.Prefix, reason);
         }
 
         // An explicit request may take an address still in its reuse hold: the hold only keeps automatic choices away from it.

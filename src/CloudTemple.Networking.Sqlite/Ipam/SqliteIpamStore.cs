@@ -557,18 +557,9 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
         }
 
         var definition = subnet.Definition;
-        ulong offset = address.Value - subnet.Prefix.Network.Value;
-        if (definition.ReservedAddresses.RoleOf(offset, subnet.Prefix.Count) is { } role)
+        if (definition.ReservationOf(address) is { } reason)
         {
-            throw new AddressReservedException(address, subnet.Prefix, $"{role} (policy {definition.ReservedAddresses.Name})");
-        }
-
-        foreach (var range in definition.Exclusions)
-        {
-            if (range.Contains(address))
-            {
-                throw new AddressReservedException(address, subnet.Prefix, $"excluded by range {range}");
-            }
+            throw new AddressReservedException(address, subnet.Prefix, reason);
         }
 
         // An explicit request may take an address still in its reuse hold: the hold only keeps automatic choices away.

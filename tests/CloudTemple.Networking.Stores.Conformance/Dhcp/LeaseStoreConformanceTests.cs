@@ -5,35 +5,13 @@ namespace CloudTemple.Networking.Stores.Conformance.Dhcp;
 /// subclasses this and implements <see cref="CreateStoreAsync"/>, which must return a store holding no
 /// record (a fresh file, database or schema): listing and expiry are global questions.
 /// </summary>
-public abstract class LeaseStoreConformanceTests : IAsyncLifetime
+public abstract class LeaseStoreConformanceTests : StoreConformanceTests<ILeaseStore>
 {
     // Whole milliseconds: every store keeps at least that precision.
     protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, 125, TimeSpan.Zero);
     private static readonly CancellationToken None = CancellationToken.None;
     private static readonly Ipv4Prefix Subnet = Ipv4Prefix.Parse("10.20.0.0/24");
     private static readonly Ipv4Prefix OtherSubnet = Ipv4Prefix.Parse("10.21.0.0/24");
-
-    private ILeaseStore? _store;
-
-    protected ILeaseStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
-
-    /// <summary>Creates the store under test, holding no record.</summary>
-    protected abstract ValueTask<ILeaseStore> CreateStoreAsync();
-
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public async Task DisposeAsync()
-    {
-        switch (_store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
 
     protected static Ipv4Address A(string text) => Ipv4Address.Parse(text);
 

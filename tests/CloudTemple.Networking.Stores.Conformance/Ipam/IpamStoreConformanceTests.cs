@@ -5,32 +5,10 @@ namespace CloudTemple.Networking.Stores.Conformance.Ipam;
 /// subclasses this and implements <see cref="CreateStoreAsync"/>; each test uses its own space
 /// names, so a durable store may share one database between tests.
 /// </summary>
-public abstract class IpamStoreConformanceTests : IAsyncLifetime
+public abstract class IpamStoreConformanceTests : StoreConformanceTests<IIpamStore>
 {
     protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly CancellationToken None = CancellationToken.None;
-
-    private IIpamStore? _store;
-
-    protected IIpamStore Store => _store ?? throw new InvalidOperationException("The store is created in InitializeAsync.");
-
-    /// <summary>Creates the store under test (a fresh one, or one over a shared database).</summary>
-    protected abstract ValueTask<IIpamStore> CreateStoreAsync();
-
-    public async Task InitializeAsync() => _store = await CreateStoreAsync();
-
-    public async Task DisposeAsync()
-    {
-        switch (_store)
-        {
-            case IAsyncDisposable asyncDisposable:
-                await asyncDisposable.DisposeAsync();
-                break;
-            case IDisposable disposable:
-                disposable.Dispose();
-                break;
-        }
-    }
 
     protected static Ipv4Prefix P(string text) => Ipv4Prefix.Parse(text);
 
