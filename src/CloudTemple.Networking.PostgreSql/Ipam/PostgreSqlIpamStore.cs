@@ -48,7 +48,7 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="options">Schema and retry settings.</param>
     public PostgreSqlIpamStore(string connectionString, PostgreSqlStoreOptions options)
-        : this(NpgsqlDataSource.Create(connectionString ?? throw new ArgumentNullException(nameof(connectionString))), options, owned: true)
+        : this(OwnedDataSource.Create(connectionString), options, owned: true)
     {
     }
 
