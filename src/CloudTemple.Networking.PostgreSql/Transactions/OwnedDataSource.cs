@@ -12,7 +12,10 @@ internal static class OwnedDataSource
     /// <summary>
     /// Turns on Npgsql's automatic preparation unless the connection string says otherwise: the stores
     /// send the same few statements over and over, and a prepared statement skips PostgreSQL's parse
-    /// and plan on every later use (less server CPU per operation).
+    /// and plan on every later use (less server CPU per operation). Also skips the session reset
+    /// Npgsql otherwise sends (several statements) each time a connection goes back to the pool, unless
+    /// the connection string says otherwise: the stores leave no session state behind (no SET, no
+    /// temporary tables, no session-level advisory locks), and the data source is theirs alone.
     /// </summary>
     public static NpgsqlDataSource Create(string connectionString)
     {
@@ -22,6 +25,11 @@ internal static class OwnedDataSource
         if (!given.ContainsKey("Max Auto Prepare") && !given.ContainsKey("MaxAutoPrepare"))
         {
             builder.MaxAutoPrepare = AutoPreparedStatements;
+        }
+
+        if (!given.ContainsKey("No Reset On Close") && !given.ContainsKey("NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
         }
 
         return NpgsqlDataSource.Create(builder);
