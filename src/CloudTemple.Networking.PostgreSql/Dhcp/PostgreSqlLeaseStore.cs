@@ -32,17 +32,17 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
     private readonly string _table;
 
     /// <summary>Creates a store over a connection string, with the default options; the store owns (and disposes) its data source.</summary>
-    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="connectionString">An Npgsql connection string. Unless it sets them, the store turns on Max Auto Prepare (64) and No Reset On Close: it sends the same few statements over and over and leaves no session state.</param>
     public PostgreSqlLeaseStore(string connectionString)
         : this(connectionString, new PostgreSqlStoreOptions())
     {
     }
 
     /// <summary>Creates a store over a connection string; the store owns (and disposes) its data source.</summary>
-    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="connectionString">An Npgsql connection string. Unless it sets them, the store turns on Max Auto Prepare (64) and No Reset On Close: it sends the same few statements over and over and leaves no session state.</param>
     /// <param name="options">Schema, retry and batch settings.</param>
     public PostgreSqlLeaseStore(string connectionString, PostgreSqlStoreOptions options)
-        : this(NpgsqlDataSource.Create(connectionString ?? throw new ArgumentNullException(nameof(connectionString))), options, owned: true)
+        : this(OwnedDataSource.Create(connectionString), options, owned: true)
     {
     }
 
@@ -90,7 +90,7 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask<DhcpLease?> FindByAddressAsync(Ipv4Address address, CancellationToken cancellationToken)
     {
-        return await _runner.RunAsync(nameof(FindByAddressAsync), async (c, _, ct) =>
+        return await _runner.RunSingleAsync(nameof(FindByAddressAsync), async (c, _, ct) =>
             FirstOrNull(await Sql.ListAsync(c, $"SELECT {LeaseRows.Columns} FROM {_table} WHERE address = $1", LeaseRows.Read, ct, (long)address.Value).ConfigureAwait(false)),
             cancellationToken).ConfigureAwait(false);
     }
@@ -98,7 +98,7 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask<DhcpLease?> FindByClientAsync(Ipv4Prefix subnet, DhcpClientKey client, CancellationToken cancellationToken)
     {
-        return await _runner.RunAsync(nameof(FindByClientAsync), async (c, _, ct) =>
+        return await _runner.RunSingleAsync(nameof(FindByClientAsync), async (c, _, ct) =>
             FirstOrNull(await Sql.ListAsync(
                 c,
                 $"SELECT {LeaseRows.Columns} FROM {_table} WHERE subnet_network = $1 AND subnet_length = $2 AND client = $3",
@@ -116,7 +116,7 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask<bool> RemoveAsync(Ipv4Address address, CancellationToken cancellationToken)
     {
-        return await _runner.RunAsync(nameof(RemoveAsync), async (c, _, ct) =>
+        return await _runner.RunSingleAsync(nameof(RemoveAsync), async (c, _, ct) =>
             await Sql.ExecuteAsync(c, $"DELETE FROM {_table} WHERE address = $1", ct, (long)address.Value).ConfigureAwait(false) > 0,
             cancellationToken).ConfigureAwait(false);
     }
@@ -125,7 +125,7 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
     public async ValueTask<IReadOnlyList<DhcpLease>> FindExpiredAsync(DateTimeOffset now, int maxCount, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxCount);
-        return await _runner.RunAsync(nameof(FindExpiredAsync), async (c, _, ct) =>
+        return await _runner.RunSingleAsync(nameof(FindExpiredAsync), async (c, _, ct) =>
             (IReadOnlyList<DhcpLease>)await Sql.ListAsync(
                 c,
                 $"SELECT {LeaseRows.Columns} FROM {_table} WHERE state IN (0, 1, 4) AND expires_at <= $1 ORDER BY expires_at, address LIMIT $2",
@@ -136,17 +136,18 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<DhcpLease>> ListAsync(CancellationToken cancellationToken)
     {
-        return await _runner.RunAsync(nameof(ListAsync), async (c, _, ct) =>
+        return await _runner.RunSingleAsync(nameof(ListAsync), async (c, _, ct) =>
             (IReadOnlyList<DhcpLease>)await Sql.ListAsync(c, $"SELECT {LeaseRows.Columns} FROM {_table} ORDER BY address", LeaseRows.Read, ct).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
     }
 
     private static DhcpLease? FirstOrNull(List<DhcpLease> rows) => rows.Count == 0 ? null : rows[0];
 
-    // One transaction for the whole batch; the writes are idempotent, so a re-run after a lost commit is harmless.
+    // One NpgsqlBatch, so one implicit transaction (all or nothing) and one round trip for the whole
+    // batch; the writes are idempotent, so a re-run after a lost commit is harmless.
     private async Task WriteBatchAsync(IReadOnlyList<DhcpLease> leases, CancellationToken cancellationToken)
     {
-        await _runner.RunAsync(nameof(SaveAsync), async (c, _, ct) =>
+        await _runner.RunSingleAsync(nameof(SaveAsync), async (c, _, ct) =>
         {
             var writes = new SqlBatch();
             foreach (var lease in leases)

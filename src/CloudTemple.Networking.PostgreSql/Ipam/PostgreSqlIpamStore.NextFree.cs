@@ -7,21 +7,6 @@ public sealed partial class PostgreSqlIpamStore
 {
     private async Task RunNextFreeBatchAsync(IReadOnlyList<PendingAllocation> batch)
     {
-        if (batch.Count == 1)
-        {
-            // A lone request takes the plain path: fewer, simpler statements.
-            try
-            {
-                batch[0].Done.TrySetResult(await AllocateOneAsync(batch[0].Request, batch[0].Now, batch[0].Operation, CancellationToken.None).ConfigureAwait(false));
-            }
-            catch (Exception error)
-            {
-                batch[0].Done.TrySetException(error);
-            }
-
-            return;
-        }
-
         Outcome[] outcomes;
         try
         {
@@ -66,7 +51,8 @@ public sealed partial class PostgreSqlIpamStore
     private async Task<Outcome[]> AllocateNextFreeBatchAsync(NpgsqlConnection c, int attempt, IReadOnlyList<PendingAllocation> batch, CancellationToken ct)
     {
         var first = batch[0].Request;
-        var (locked, read) = await LockAndReadRangesAsync(c, first, batch.Count, ct).ConfigureAwait(false);
+        var keyed = batch.Where(p => p.Request.RequestKey is not null).ToList();
+        var (locked, read, held) = await LockAndReadRangesAsync(c, first, batch.Count, keyed, ct).ConfigureAwait(false);
         var subnet = locked ?? throw new BatchNotApplicableException();
         var outcomes = new Outcome[batch.Count];
         var committed = attempt > 1
@@ -76,18 +62,7 @@ public sealed partial class PostgreSqlIpamStore
                 r => (Operation: r.GetGuid(0), Allocation: IpamRows.ReadAllocation(r, first.Space, 1)), ct, subnet.SpaceId, batch.Select(p => p.Operation).ToArray()).ConfigureAwait(false))
                 .ToDictionary(x => x.Operation, x => x.Allocation)
             : [];
-        var keyed = batch.Where(p => p.Request.RequestKey is not null).ToList();
-        var byKey = keyed.Count == 0
-            ? []
-            : (await Sql.ListAsync(
-                c,
-                $"""
-                SELECT {IpamRows.AllocationColumns} FROM {IpamRows.AllocationFrom(_s)}
-                WHERE a.space_id = $1 AND (a.owner, a.request_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-                """,
-                r => IpamRows.ReadAllocation(r, first.Space), ct, subnet.SpaceId,
-                keyed.Select(p => p.Request.Owner).ToArray(), keyed.Select(p => p.Request.RequestKey!).ToArray()).ConfigureAwait(false))
-                .ToDictionary(a => (a.Owner, a.RequestKey!));
+        var byKey = held.ToDictionary(a => (a.Owner, a.RequestKey!));
 
         long size = (long)subnet.Prefix.Count;
         long offset = subnet.NextOffset >= size ? 0 : subnet.NextOffset;
@@ -184,9 +159,11 @@ public sealed partial class PostgreSqlIpamStore
         return outcomes;
     }
 
-    // One round trip: lock the subnet row, then (a second statement, so a fresh snapshot taken after
-    // the lock was granted) read the free ranges from its cursor on.
-    private async Task<(SubnetRow? Subnet, SortedList<long, long> Free)> LockAndReadRangesAsync(NpgsqlConnection c, AddressRequest request, int count, CancellationToken ct)
+    // One round trip: lock the subnet row, then (further statements, so fresh snapshots taken after
+    // the lock was granted) read the free ranges from its cursor on and the allocations already
+    // held under the keyed requests' (owner, request key).
+    private async Task<(SubnetRow? Subnet, SortedList<long, long> Free, List<AddressAllocation> Held)> LockAndReadRangesAsync(
+        NpgsqlConnection c, AddressRequest request, int count, List<PendingAllocation> keyed, CancellationToken ct)
     {
         var batch = new NpgsqlBatch(c);
         await using (batch.ConfigureAwait(false))
@@ -205,6 +182,17 @@ public sealed partial class PostgreSqlIpamStore
                 ORDER BY f.last LIMIT $4
                 """,
                 [.. subnetKey, (long)count]));
+            if (keyed.Count > 0)
+            {
+                batch.BatchCommands.Add(Command(
+                    $"""
+                    SELECT {IpamRows.AllocationColumns} FROM {IpamRows.AllocationFrom(_s)}
+                    WHERE a.space_id = (SELECT space_id FROM {_s}ipam_space WHERE name = $1)
+                        AND (a.owner, a.request_key) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+                    """,
+                    [request.Space, keyed.Select(p => p.Request.Owner).ToArray(), keyed.Select(p => p.Request.RequestKey!).ToArray()]));
+            }
+
             var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -216,7 +204,16 @@ public sealed partial class PostgreSqlIpamStore
                     free.Add(reader.GetInt64(0), reader.GetInt64(1));
                 }
 
-                return (subnet, free);
+                var held = new List<AddressAllocation>();
+                if (keyed.Count > 0 && await reader.NextResultAsync(ct).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        held.Add(IpamRows.ReadAllocation(reader, request.Space));
+                    }
+                }
+
+                return (subnet, free, held);
             }
         }
 

@@ -38,17 +38,17 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
     private readonly string _s;
 
     /// <summary>Creates a store over a connection string, with the default options; the store owns (and disposes) its data source.</summary>
-    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="connectionString">An Npgsql connection string. Unless it sets them, the store turns on Max Auto Prepare (64) and No Reset On Close: it sends the same few statements over and over and leaves no session state.</param>
     public PostgreSqlIpamStore(string connectionString)
         : this(connectionString, new PostgreSqlStoreOptions())
     {
     }
 
     /// <summary>Creates a store over a connection string; the store owns (and disposes) its data source.</summary>
-    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="connectionString">An Npgsql connection string. Unless it sets them, the store turns on Max Auto Prepare (64) and No Reset On Close: it sends the same few statements over and over and leaves no session state.</param>
     /// <param name="options">Schema and retry settings.</param>
     public PostgreSqlIpamStore(string connectionString, PostgreSqlStoreOptions options)
-        : this(NpgsqlDataSource.Create(connectionString ?? throw new ArgumentNullException(nameof(connectionString))), options, owned: true)
+        : this(OwnedDataSource.Create(connectionString), options, owned: true)
     {
     }
 

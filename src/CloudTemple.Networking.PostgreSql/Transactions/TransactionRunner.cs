@@ -18,7 +18,18 @@ internal sealed class TransactionRunner(NpgsqlDataSource dataSource, PostgreSqlS
     public string Schema => options.Schema;
 
     /// <summary>Runs <paramref name="body"/> in a transaction; the body gets the attempt number (1 first) so that a re-run can look for its own committed work.</summary>
-    public async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, int, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    public Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, int, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+        => RunCoreAsync(operation, explicitTransaction: true, body, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="body"/> without BEGIN/COMMIT round trips: for a body that sends exactly one
+    /// statement, or one <see cref="NpgsqlBatch"/> (which PostgreSQL runs as one implicit transaction,
+    /// all or nothing, committed before the reply). Same retries as <see cref="RunAsync{T}"/>.
+    /// </summary>
+    public Task<T> RunSingleAsync<T>(string operation, Func<NpgsqlConnection, int, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+        => RunCoreAsync(operation, explicitTransaction: false, body, cancellationToken);
+
+    private async Task<T> RunCoreAsync<T>(string operation, bool explicitTransaction, Func<NpgsqlConnection, int, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
     {
         await migrator.EnsureAsync(this, cancellationToken).ConfigureAwait(false);
         for (int attempt = 1; ; attempt++)
@@ -29,6 +40,11 @@ internal sealed class TransactionRunner(NpgsqlDataSource dataSource, PostgreSqlS
                 var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
+                    if (!explicitTransaction)
+                    {
+                        return await body(connection, attempt, cancellationToken).ConfigureAwait(false);
+                    }
+
                     var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
                     await using (transaction.ConfigureAwait(false))
                     {
