@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 
 namespace CloudTemple.Networking.Ipam.Tests.Service;
 
+[Collection(MetricsListeners.Name)]
 public class IpamServiceTests
 {
     private static readonly Ipv4Prefix Vpc = Ipv4Prefix.Parse("10.0.0.0/16");
@@ -101,7 +102,10 @@ public class IpamServiceTests
         await ipam.CreateSpaceAsync("vpc", [Vpc]);
         await Assert.ThrowsAsync<AddressSpaceExistsException>(async () => await ipam.CreateSpaceAsync("vpc", [Vpc]));
         await Assert.ThrowsAsync<SubnetNotFoundException>(async () => await ipam.AllocateAsync(AddressRequest.NextFree("vpc", Vpc, "x")));
-        Assert.Equal([nameof(AddressSpaceExistsException), nameof(SubnetNotFoundException)], errors);
+        lock (errors)
+        {
+            Assert.Equal([nameof(AddressSpaceExistsException), nameof(SubnetNotFoundException)], errors);
+        }
     }
 
     [Fact]
