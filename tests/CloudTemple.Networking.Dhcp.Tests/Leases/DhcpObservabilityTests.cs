@@ -4,6 +4,7 @@ using static CloudTemple.Networking.Dhcp.Tests.Leases.EngineHarness;
 
 namespace CloudTemple.Networking.Dhcp.Tests.Leases;
 
+[Collection(MetricsListeners.Name)]
 public class DhcpObservabilityTests
 {
     [Fact]
