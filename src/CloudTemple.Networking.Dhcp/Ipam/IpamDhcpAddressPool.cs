@@ -27,7 +27,11 @@ namespace CloudTemple.Networking.Dhcp;
 public sealed class IpamDhcpAddressPool : IDhcpAddressPool
 {
     /// <summary>The IPAM owner of the addresses that DHCP keeps out of its range.</summary>
-    public const string ExcludedOwner = "dhcp:excluded";
+    public const string ExcludedOwner = OwnerPrefix + "excluded";
+
+    // Every IPAM owner of this pool starts with it; anything else is a static allocation DHCP never frees.
+    private const string OwnerPrefix = "dhcp:";
+    private const string DeclinedOwner = OwnerPrefix + "declined";
 
     private readonly IIpamStore _store;
     private readonly string _space;
@@ -50,7 +54,7 @@ public sealed class IpamDhcpAddressPool : IDhcpAddressPool
     /// <summary>The owner of a client's allocations in IPAM.</summary>
     /// <param name="client">The client.</param>
     /// <returns><c>dhcp:</c> and the client key.</returns>
-    public static string OwnerOf(DhcpClientKey client) => "dhcp:" + client;
+    public static string OwnerOf(DhcpClientKey client) => OwnerPrefix + client;
 
     /// <inheritdoc/>
     public async ValueTask<Ipv4Address?> AllocateAsync(DhcpSubnet subnet, DhcpClientKey client, CancellationToken cancellationToken)
@@ -70,26 +74,10 @@ public sealed class IpamDhcpAddressPool : IDhcpAddressPool
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> TryAllocateAsync(DhcpSubnet subnet, Ipv4Address address, DhcpClientKey client, CancellationToken cancellationToken)
+    public ValueTask<bool> TryAllocateAsync(DhcpSubnet subnet, Ipv4Address address, DhcpClientKey client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(subnet);
-        if (!subnet.IsInPool(address))
-        {
-            return false;
-        }
-
-        await PrepareAsync(subnet, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await _store.AllocateAsync(AddressRequest.Specific(_space, subnet.Prefix, address, OwnerOf(client)), _time.GetUtcNow(), cancellationToken)
-                .ConfigureAwait(false);
-            return true;
-        }
-        catch (IpamException)
-        {
-            // Held by someone else, in reuse hold, reserved or excluded: not this client's.
-            return false;
-        }
+        return subnet.IsInPool(address) ? TryTakeAsync(subnet, address, OwnerOf(client), cancellationToken) : new(false);
     }
 
     /// <inheritdoc/>
@@ -102,7 +90,7 @@ public sealed class IpamDhcpAddressPool : IDhcpAddressPool
         }
 
         var allocation = await _store.FindByAddressAsync(_space, address, cancellationToken).ConfigureAwait(false);
-        if (allocation is null || !allocation.Owner.StartsWith("dhcp:", StringComparison.Ordinal) || allocation.Owner == ExcludedOwner)
+        if (allocation is null || !allocation.Owner.StartsWith(OwnerPrefix, StringComparison.Ordinal) || allocation.Owner == ExcludedOwner)
         {
             return; // free already, or a static allocation that DHCP must never give back
         }
@@ -126,16 +114,25 @@ public sealed class IpamDhcpAddressPool : IDhcpAddressPool
             return;
         }
 
+        // Usually still held by the client that declined it; otherwise take it so that nobody gets it. When
+        // someone else holds it, it stays taken, which is what a decline asks for.
+        await TryTakeAsync(subnet, address, DeclinedOwner, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Allocates one given address to an owner (true also when the owner already holds it); false when it is
+    // held by someone else, in reuse hold, reserved or excluded.
+    private async ValueTask<bool> TryTakeAsync(DhcpSubnet subnet, Ipv4Address address, string owner, CancellationToken cancellationToken)
+    {
         await PrepareAsync(subnet, cancellationToken).ConfigureAwait(false);
         try
         {
-            // Usually still held by the client that declined it; otherwise take it so that nobody gets it.
-            await _store.AllocateAsync(AddressRequest.Specific(_space, subnet.Prefix, address, "dhcp:declined"), _time.GetUtcNow(), cancellationToken)
+            await _store.AllocateAsync(AddressRequest.Specific(_space, subnet.Prefix, address, owner), _time.GetUtcNow(), cancellationToken)
                 .ConfigureAwait(false);
+            return true;
         }
         catch (IpamException)
         {
-            // Already taken: it stays taken, which is what a decline asks for.
+            return false;
         }
     }
 

@@ -66,38 +66,14 @@ public sealed class InMemoryDhcpAddressPool : IDhcpAddressPool
     /// <inheritdoc/>
     public ValueTask ReleaseAsync(DhcpSubnet subnet, Ipv4Address address, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(subnet);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (subnet.IsInPool(address))
-        {
-            lock (_lock)
-            {
-                var range = RangeOf(subnet);
-                long index = address.Value - subnet.PoolStart.Value;
-                range.Clear(index);
-                range.Owners.Remove(index);
-            }
-        }
-
+        SetOwnerless(subnet, address, taken: false, cancellationToken);
         return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc/>
     public ValueTask MarkDeclinedAsync(DhcpSubnet subnet, Ipv4Address address, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(subnet);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (subnet.IsInPool(address))
-        {
-            lock (_lock)
-            {
-                var range = RangeOf(subnet);
-                long index = address.Value - subnet.PoolStart.Value;
-                range.Set(index);
-                range.Owners.Remove(index);
-            }
-        }
-
+        SetOwnerless(subnet, address, taken: true, cancellationToken);
         return ValueTask.CompletedTask;
     }
 
@@ -110,6 +86,33 @@ public sealed class InMemoryDhcpAddressPool : IDhcpAddressPool
         {
             var range = RangeOf(subnet);
             return ValueTask.FromResult(range.Count - (range.Size - subnet.DynamicSize));
+        }
+    }
+
+    // Frees an address (released) or keeps it taken by nobody (declined); addresses outside the range are ignored.
+    private void SetOwnerless(DhcpSubnet subnet, Ipv4Address address, bool taken, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(subnet);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!subnet.IsInPool(address))
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            var range = RangeOf(subnet);
+            long index = address.Value - subnet.PoolStart.Value;
+            if (taken)
+            {
+                range.Set(index);
+            }
+            else
+            {
+                range.Clear(index);
+            }
+
+            range.Owners.Remove(index);
         }
     }
 
