@@ -19,7 +19,7 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
 
         await Task.WhenAll(ipamA.InitializeAsync(default), ipamB.InitializeAsync(default), leasesA.InitializeAsync(default), leasesB.InitializeAsync(default));
 
-        Assert.Equal([1], await AppliedVersionsAsync(schema));
+        Assert.Equal([1, 2], await AppliedVersionsAsync(schema));
         await ipamA.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
         Assert.NotNull(await ipamB.GetSpaceAsync("vpc", default));
         Assert.Empty(await leasesB.ListAsync(default));
@@ -31,7 +31,7 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         string connection = database.Require();
         string schema = PostgresDatabase.NewSchema();
         await using var dataSource = NpgsqlDataSource.Create(connection);
-        Assert.Equal([1], await SchemaMigrator.MigrateAsync(dataSource, schema, default));
+        Assert.Equal([1, 2], await SchemaMigrator.MigrateAsync(dataSource, schema, default));
         await using (var store = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema }))
         {
             await store.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
@@ -40,7 +40,37 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         Assert.Empty(await SchemaMigrator.MigrateAsync(dataSource, schema, default));
         await using var again = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema });
         Assert.NotNull(await again.GetSpaceAsync("vpc", default));
-        Assert.Equal([1], await AppliedVersionsAsync(schema));
+        Assert.Equal([1, 2], await AppliedVersionsAsync(schema));
+    }
+
+    [SkippableFact]
+    public async Task A_schema_at_version_1_is_upgraded_to_version_2_and_keeps_its_allocations()
+    {
+        string connection = database.Require();
+        string schema = PostgresDatabase.NewSchema();
+        await using var dataSource = NpgsqlDataSource.Create(connection);
+        var subnet = Ipv4Prefix.Parse("10.0.0.0/24");
+        AddressAllocationResult first;
+        await using (var store = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema }))
+        {
+            await store.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
+            await store.CarveSubnetAsync(SubnetRequest.Explicit("vpc", subnet), DateTimeOffset.UnixEpoch, default);
+            first = await store.AllocateAsync(AddressRequest.NextFree("vpc", subnet, "vm-1"), DateTimeOffset.UnixEpoch, default);
+        }
+
+        // Back to what a version 1 host left behind: no allocation function, version 2 not recorded.
+        await using (var command = dataSource.CreateCommand($"""DROP FUNCTION "{schema}".ipam_allocate_next; DELETE FROM "{schema}".schema_migrations WHERE version = 2"""))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal([2], await SchemaMigrator.MigrateAsync(dataSource, schema, default));
+        await using var upgraded = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema });
+        var second = await upgraded.AllocateAsync(AddressRequest.NextFree("vpc", subnet, "vm-2"), DateTimeOffset.UnixEpoch, default);
+        Assert.True(second.IsNew);
+        Assert.Equal(first.Allocation.Address.Value + 1, second.Allocation.Address.Value);
+        Assert.Equal(2, (await upgraded.ListAllocationsAsync("vpc", subnet, default)).Count);
+        Assert.Equal([1, 2], await AppliedVersionsAsync(schema));
     }
 
     [SkippableFact]
