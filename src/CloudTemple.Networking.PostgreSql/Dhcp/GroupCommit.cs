@@ -8,7 +8,8 @@ namespace CloudTemple.Networking.PostgreSql;
 /// in arrival order, then completes every caller of the batch. A few writers run at once, so that a
 /// batch fills while the previous one commits and PostgreSQL can flush their commits together. A caller's task completes only after
 /// the transaction holding its lease has committed, so "saved before the DHCPACK" still holds, while
-/// one commit (one WAL flush) serves many concurrent clients.
+/// one commit (one WAL flush) serves many concurrent clients. A save that finds no other save in
+/// flight is written by its caller directly: a lone client pays no hand-over to a writer.
 /// </summary>
 /// <remarks>
 /// When a batch fails for a non-transient reason, its leases are written again one by one, so that a
@@ -24,6 +25,8 @@ internal sealed class GroupCommit : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _writers;
+    private int _inFlight;
+    private volatile bool _disposed;
 
     public GroupCommit(Func<IReadOnlyList<DhcpLease>, CancellationToken, Task> write, int maxBatch)
     {
@@ -32,19 +35,34 @@ internal sealed class GroupCommit : IAsyncDisposable
         _writers = Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync)));
     }
 
-    /// <summary>Queues a save and completes when it is committed (or failed).</summary>
-    public Task SaveAsync(DhcpLease lease, CancellationToken cancellationToken)
+    /// <summary>Saves the lease, alone when nothing else is in flight or else with the queued batch; completes when it is committed (or failed).</summary>
+    public async Task SaveAsync(DhcpLease lease, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingSave(lease, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            if (Interlocked.Increment(ref _inFlight) == 1)
+            {
+                await _write([lease], cancellationToken).ConfigureAwait(false);
+                return;
+            }
 
-        // Cancelling stops the wait; a lease already queued may still be written.
-        return pending.Done.Task.WaitAsync(cancellationToken);
+            var pending = new PendingSave(lease, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+
+            // Cancelling stops the wait; a lease already queued may still be written.
+            await pending.Done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _queue.Writer.TryComplete();
         try
         {
