@@ -2,7 +2,7 @@ using Npgsql;
 
 namespace CloudTemple.Networking.Benchmarks.PostgreSql;
 
-/// <summary>The PostgreSQL server the benchmarks run against (CLOUDTEMPLE_TEST_POSTGRES, default the local test server), and a throwaway schema per run.</summary>
+/// <summary>The PostgreSQL server the benchmarks run against (CLOUDTEMPLE_TEST_POSTGRES, default the local test server), with the pool settings the stores recommend, and a throwaway schema per run.</summary>
 internal static class BenchmarkDatabase
 {
     public static string ConnectionString =>
@@ -10,7 +10,14 @@ internal static class BenchmarkDatabase
             Environment.GetEnvironmentVariable("CLOUDTEMPLE_TEST_POSTGRES") is { Length: > 0 } value
                 ? value
                 : "Host=127.0.0.1;Port=54329;Username=postgres;Database=postgres")
-        { MaxPoolSize = 64 }.ConnectionString;
+        {
+            MaxPoolSize = 64,
+            // As the stores set up the data sources they create from a connection string: without
+            // these, every pooled connection is reset with DISCARD ALL on return, which also throws
+            // away the server's cached plans (those of ipam_allocate_next included).
+            MaxAutoPrepare = 64,
+            NoResetOnClose = true,
+        }.ConnectionString;
 
     public static string NewSchema() => $"bench_{Guid.NewGuid():N}";
 
