@@ -27,7 +27,7 @@ public static class PostgreSqlStoreBuilderExtensions
 
     /// <summary>Keeps IPAM state in PostgreSQL through a data source that the host owns.</summary>
     /// <param name="builder">The IPAM builder.</param>
-    /// <param name="dataSource">The data source.</param>
+    /// <param name="dataSource">The data source. Build it with No Reset On Close and Max Auto Prepare, as the connection-string overloads do: otherwise every pooled connection is reset with DISCARD ALL on return, which also drops the server's cached plans, and a next-free allocation costs two to three times as much.</param>
     /// <returns>The builder.</returns>
     public static IIpamBuilder UsePostgreSql(this IIpamBuilder builder, NpgsqlDataSource dataSource)
     {
@@ -51,7 +51,7 @@ public static class PostgreSqlStoreBuilderExtensions
 
     /// <summary>Keeps DHCP leases in PostgreSQL through a data source that the host owns.</summary>
     /// <param name="builder">The DHCP server builder.</param>
-    /// <param name="dataSource">The data source.</param>
+    /// <param name="dataSource">The data source. Build it with No Reset On Close and Max Auto Prepare, as the connection-string overloads do: otherwise every pooled connection is reset with DISCARD ALL on return, which also drops the server's cached plans, and a next-free allocation costs two to three times as much.</param>
     /// <returns>The builder.</returns>
     public static IDhcpServerBuilder UsePostgreSql(this IDhcpServerBuilder builder, NpgsqlDataSource dataSource)
     {

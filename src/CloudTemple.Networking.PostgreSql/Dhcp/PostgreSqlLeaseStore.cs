@@ -47,14 +47,14 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
     }
 
     /// <summary>Creates a store over a data source that the caller owns (and disposes), with the default options.</summary>
-    /// <param name="dataSource">The data source.</param>
+    /// <param name="dataSource">The data source. Build it with No Reset On Close and Max Auto Prepare, as the connection-string overloads do: otherwise every pooled connection is reset with DISCARD ALL on return, which also drops the server's cached plans, and a next-free allocation costs two to three times as much.</param>
     public PostgreSqlLeaseStore(NpgsqlDataSource dataSource)
         : this(dataSource, new PostgreSqlStoreOptions())
     {
     }
 
     /// <summary>Creates a store over a data source that the caller owns (and disposes).</summary>
-    /// <param name="dataSource">The data source.</param>
+    /// <param name="dataSource">The data source. Build it with No Reset On Close and Max Auto Prepare, as the connection-string overloads do: otherwise every pooled connection is reset with DISCARD ALL on return, which also drops the server's cached plans, and a next-free allocation costs two to three times as much.</param>
     /// <param name="options">Schema, retry and batch settings.</param>
     public PostgreSqlLeaseStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options)
         : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), options, owned: false)
