@@ -2,7 +2,7 @@
 # Sustained DHCPv4 4-way exchange rate of our sample server and of Kea (kea-dhcp4, memfile with persist on),
 # one after the other, on the same namespaces, under the same perfdhcp load. Prints both rates and their ratio.
 # The sustained rate is the highest perfdhcp rate (-r) at which both exchanges (DISCOVER-OFFER, REQUEST-ACK)
-# lose under 1 % of packets. Needs root, iproute2, kea-dhcp4-server, kea-admin (perfdhcp), the .NET SDK.
+# lose under 1 % of packets (answers arriving within 0.5 s after sending stops count as received). Needs root, iproute2, kea-dhcp4-server, kea-admin (perfdhcp), the .NET SDK.
 # Our server is measured once per store given after the period: memory (default), sqlite (a fresh file per
 # trial), postgresql:NPGSQL-CONNECTION-STRING (a fresh database "dhcpbench" per trial, made with psql; the
 # server runs in a network namespace, so give the Unix socket directory as host, e.g.
@@ -107,9 +107,11 @@ stop_server() {
 trial() {
   start_server "$1"
   local out
-  # Warm-up at a low rate (JIT for ours, caches for both), then the measured run.
+  # Warm-up at a low rate (JIT for ours, caches for both), then the measured run. -W: answers still in
+  # flight when sending stops get half a second to arrive, so that a drop is a lost packet, not a late one
+  # (a real client waits about 4 s before it retransmits).
   ip netns exec "$cli" perfdhcp -4 -l vcli -r 200 -p 1 -R 1000000 10.88.0.2 >/dev/null 2>&1 || true
-  out="$(ip netns exec "$cli" perfdhcp -4 -l vcli -r "$2" -p "$period" -R 1000000 10.88.0.2 2>&1 || true)"
+  out="$(ip netns exec "$cli" perfdhcp -4 -l vcli -r "$2" -p "$period" -W 500000 -R 1000000 10.88.0.2 2>&1 || true)"
   stop_server
   awk '
     /DISCOVER-OFFER/ { section = 1 } /REQUEST-ACK/ { section = 2 }
