@@ -39,12 +39,15 @@ ip -n "$cli" link set vcli up
 ip -n "$srv" link set lo up
 ip -n "$cli" link set lo up
 
-# Kea's configuration for lease database $1 (a JSON object).
+# Kea's multi-threaded mode for the kea-mt runs (Kea 2.2 runs single-threaded unless told otherwise).
+kea_threads='"multi-threading": { "enable-multi-threading": true, "thread-pool-size": 8, "packet-queue-size": 64 },'
+
+# Kea's configuration for lease database $1 (a JSON object), with extra settings $2.
 kea_config() {
   cat >"$work/kea.json" <<JSON
 { "Dhcp4": {
     "interfaces-config": { "interfaces": [ "vsrv" ], "dhcp-socket-type": "udp" },
-    "lease-database": $1,
+    "lease-database": $1, ${2:-}
     "valid-lifetime": 3600, "renew-timer": 1800, "rebind-timer": 3150,
     "subnet4": [ { "id": 1, "subnet": "10.88.0.0/16", "pools": [ { "pool": "10.88.1.0 - 10.88.255.254" } ],
                    "option-data": [ { "name": "routers", "data": "10.88.0.1" } ] } ],
@@ -75,17 +78,18 @@ start_server() {
         --subnet 10.88.0.0/16 --router 10.88.0.1 --pool 10.88.1.0-10.88.255.254 --lease-time 3600 \
         --store "$store" >"$work/ours.log" 2>&1 &
       ;;
-    kea|kea:*)
-      if [[ "$1" == kea:postgresql:* ]]; then
+    kea|kea:*|kea-mt:*)
+      if [[ "$1" == kea:postgresql:* || "$1" == kea-mt:postgresql:* ]]; then
         # Kea's own PostgreSQL lease backend on the same server, a fresh database per trial.
-        local cs="${1#kea:postgresql:}" host port user
+        local cs="${1#*:postgresql:}" host port user threads=""
+        [[ "$1" == kea-mt:* ]] && threads="$kea_threads"
         host="$(tr ';' '\n' <<<"$cs" | sed -nE 's/^[Hh]ost=//p')"
         port="$(tr ';' '\n' <<<"$cs" | sed -nE 's/^[Pp]ort=//p')"
         user="$(tr ';' '\n' <<<"$cs" | sed -nE 's/^([Uu]sername|[Uu]ser [Ii]d)=//p')"
         psql "host=$host port=${port:-5432} user=$user dbname=postgres" -q \
           -c "DROP DATABASE IF EXISTS keabench WITH (FORCE)" -c "CREATE DATABASE keabench" >/dev/null
         kea-admin db-init pgsql -h "$host" -P "${port:-5432}" -u "$user" -n keabench >/dev/null 2>&1
-        kea_config "{ \"type\": \"postgresql\", \"name\": \"keabench\", \"host\": \"$host\", \"port\": ${port:-5432}, \"user\": \"$user\" }"
+        kea_config "{ \"type\": \"postgresql\", \"name\": \"keabench\", \"host\": \"$host\", \"port\": ${port:-5432}, \"user\": \"$user\" }" "$threads"
       else
         rm -f "$work"/kea-leases.csv*
         kea_config "{ \"type\": \"memfile\", \"persist\": true, \"name\": \"$work/kea-leases.csv\", \"lfc-interval\": 0 }"
@@ -146,9 +150,12 @@ for store in "${stores[@]}"; do
   ours[$store]="$(sustained "ours:$store")"
 done
 kea="$(sustained kea)"
-declare -A kea_pg
+declare -A kea_pg kea_pg_mt
 for store in "${stores[@]}"; do
-  [[ "$store" == postgresql:* ]] && kea_pg[$store]="$(sustained "kea:$store")"
+  if [[ "$store" == postgresql:* ]]; then
+    kea_pg[$store]="$(sustained "kea:$store")"
+    kea_pg_mt[$store]="$(sustained "kea-mt:$store")"
+  fi
 done
 echo
 echo "sustained 4-way exchanges/s (under 1 % drops), Kea $(kea-dhcp4 -v) (memfile, persist) $kea"
@@ -160,5 +167,8 @@ for store in "${stores[@]}"; do
     awk -v ours="${ours[$store]}" -v kea="${kea_pg[$store]}" 'BEGIN {
       printf "Kea (postgresql lease database, same server) %d; ours on postgresql: ", kea
       if (kea > 0) printf "%.2f x Kea on postgresql\n", ours / kea; else print "n/a" }'
+    awk -v ours="${ours[$store]}" -v kea="${kea_pg_mt[$store]}" 'BEGIN {
+      printf "Kea multi-threaded (8 threads, postgresql, same server) %d; ours on postgresql: ", kea
+      if (kea > 0) printf "%.2f x Kea multi-threaded on postgresql\n", ours / kea; else print "n/a" }'
   fi
 done
