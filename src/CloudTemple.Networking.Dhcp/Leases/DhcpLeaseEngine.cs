@@ -377,7 +377,10 @@ public sealed class DhcpLeaseEngine : IDisposable
             return Nak(request, address, $"the client's address is reserved: {reservation.Address}");
         }
 
-        var holder = await _store.FindByAddressAsync(address, cancellationToken).ConfigureAwait(false);
+        // A store keeps one record per address: when the client's own record is at this address, it is the holder.
+        var holder = mine is not null && mine.Address == address
+            ? mine
+            : await _store.FindByAddressAsync(address, cancellationToken).ConfigureAwait(false);
         if (holder is not null && holder.Client != request.Key && holder.IsActiveAt(now))
         {
             return Nak(request, address, $"{address} is in use");

@@ -108,7 +108,7 @@ public sealed partial class PostgreSqlIpamStore
             new(request.Space, request.Subnet, address, request.Owner, request.RequestKey, IpamRows.ReadMetadata(row.Metadata!), row.AllocatedAt);
     }
 
-    // The kinds of ipam_allocate_next's result rows (see SchemaV2).
+    // The kinds of ipam_allocate_next's result rows (see AllocateNextFunction).
     private const short NoSuchSubnet = -1;
     private const short Allocated = 0;
     private const short HeldUnderKey = 1;

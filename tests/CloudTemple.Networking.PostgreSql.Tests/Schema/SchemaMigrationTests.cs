@@ -19,7 +19,7 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
 
         await Task.WhenAll(ipamA.InitializeAsync(default), ipamB.InitializeAsync(default), leasesA.InitializeAsync(default), leasesB.InitializeAsync(default));
 
-        Assert.Equal([1, 2], await AppliedVersionsAsync(schema));
+        Assert.Equal([1, 2, 3], await AppliedVersionsAsync(schema));
         await ipamA.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
         Assert.NotNull(await ipamB.GetSpaceAsync("vpc", default));
         Assert.Empty(await leasesB.ListAsync(default));
@@ -31,7 +31,7 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         string connection = database.Require();
         string schema = PostgresDatabase.NewSchema();
         await using var dataSource = NpgsqlDataSource.Create(connection);
-        Assert.Equal([1, 2], await SchemaMigrator.MigrateAsync(dataSource, schema, default));
+        Assert.Equal([1, 2, 3], await SchemaMigrator.MigrateAsync(dataSource, schema, default));
         await using (var store = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema }))
         {
             await store.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
@@ -40,7 +40,7 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         Assert.Empty(await SchemaMigrator.MigrateAsync(dataSource, schema, default));
         await using var again = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema });
         Assert.NotNull(await again.GetSpaceAsync("vpc", default));
-        Assert.Equal([1, 2], await AppliedVersionsAsync(schema));
+        Assert.Equal([1, 2, 3], await AppliedVersionsAsync(schema));
     }
 
     [SkippableFact]
@@ -50,13 +50,7 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         string schema = PostgresDatabase.NewSchema();
         await using var dataSource = NpgsqlDataSource.Create(connection);
         var subnet = Ipv4Prefix.Parse("10.0.0.0/24");
-        AddressAllocationResult first;
-        await using (var store = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema }))
-        {
-            await store.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
-            await store.CarveSubnetAsync(SubnetRequest.Explicit("vpc", subnet), DateTimeOffset.UnixEpoch, default);
-            first = await store.AllocateAsync(AddressRequest.NextFree("vpc", subnet, "vm-1"), DateTimeOffset.UnixEpoch, default);
-        }
+        var first = await SpaceWithOneAllocationAsync(dataSource, schema, subnet);
 
         // Back to what a version 1 host left behind: no allocation function, version 2 not recorded.
         await using (var command = dataSource.CreateCommand($"""DROP FUNCTION "{schema}".ipam_allocate_next; DELETE FROM "{schema}".schema_migrations WHERE version = 2"""))
@@ -70,7 +64,32 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         Assert.True(second.IsNew);
         Assert.Equal(first.Allocation.Address.Value + 1, second.Allocation.Address.Value);
         Assert.Equal(2, (await upgraded.ListAllocationsAsync("vpc", subnet, default)).Count);
-        Assert.Equal([1, 2], await AppliedVersionsAsync(schema));
+        Assert.Equal([1, 2, 3], await AppliedVersionsAsync(schema));
+    }
+
+    [SkippableFact]
+    public async Task A_schema_at_version_2_is_upgraded_to_version_3_which_drops_the_owner_index_and_allocates_on()
+    {
+        string connection = database.Require();
+        string schema = PostgresDatabase.NewSchema();
+        await using var dataSource = NpgsqlDataSource.Create(connection);
+        var subnet = Ipv4Prefix.Parse("10.0.0.0/24");
+        var first = await SpaceWithOneAllocationAsync(dataSource, schema, subnet);
+
+        // Back to what a version 2 host left behind: the (space_id, owner) index, version 3 not recorded.
+        await using (var command = dataSource.CreateCommand($"""CREATE INDEX ON "{schema}".ipam_allocation (space_id, owner); DELETE FROM "{schema}".schema_migrations WHERE version = 3"""))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Assert.True(await OwnerIndexExistsAsync(schema));
+        Assert.Equal([3], await SchemaMigrator.MigrateAsync(dataSource, schema, default));
+        Assert.False(await OwnerIndexExistsAsync(schema));
+        await using var upgraded = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema });
+        var second = await upgraded.AllocateAsync(AddressRequest.NextFree("vpc", subnet, "vm-2"), DateTimeOffset.UnixEpoch, default);
+        Assert.Equal(first.Allocation.Address.Value + 1, second.Allocation.Address.Value);
+        Assert.Single(await upgraded.FindByOwnerAsync("vpc", "vm-1", default));
+        Assert.Equal([1, 2, 3], await AppliedVersionsAsync(schema));
     }
 
     [SkippableFact]
@@ -88,6 +107,24 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         await using var store = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema });
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.InitializeAsync(default));
         Assert.Contains("999", error.Message, StringComparison.Ordinal);
+    }
+
+    // A fresh schema at the latest version with space "vpc", the subnet, and vm-1's allocation in it.
+    private static async Task<AddressAllocationResult> SpaceWithOneAllocationAsync(NpgsqlDataSource dataSource, string schema, Ipv4Prefix subnet)
+    {
+        await using var store = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema });
+        await store.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
+        await store.CarveSubnetAsync(SubnetRequest.Explicit("vpc", subnet), DateTimeOffset.UnixEpoch, default);
+        return await store.AllocateAsync(AddressRequest.NextFree("vpc", subnet, "vm-1"), DateTimeOffset.UnixEpoch, default);
+    }
+
+    private async Task<bool> OwnerIndexExistsAsync(string schema)
+    {
+        await using var connection = new NpgsqlConnection(database.Require());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'ipam_allocation_space_id_owner_idx'", connection);
+        command.Parameters.AddWithValue(schema);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 
     private async Task<List<int>> AppliedVersionsAsync(string schema)
