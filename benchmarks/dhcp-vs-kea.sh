@@ -7,10 +7,11 @@
 # trial), postgresql:NPGSQL-CONNECTION-STRING (a fresh database "dhcpbench" per trial, made with psql; the
 # server runs in a network namespace, so give the Unix socket directory as host, e.g.
 # postgresql:Host=/tmp;Port=54329;Username=postgres).
-# Usage: sudo benchmarks/dhcp-vs-kea.sh [seconds per trial, default 5] [memory|sqlite|postgresql:CS]...
+# Usage: sudo [WARMUP=seconds, default 15] benchmarks/dhcp-vs-kea.sh [seconds per trial, default 5] [memory|sqlite|postgresql:CS]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 period="${1:-5}"
+warmup="${WARMUP:-15}"
 shift || true
 stores=("${@:-memory}")
 run="dhcpbench-$$"
@@ -111,10 +112,12 @@ stop_server() {
 trial() {
   start_server "$1"
   local out
-  # Warm-up at a low rate (JIT for ours, caches for both), then the measured run. -W: answers still in
-  # flight when sending stops get half a second to arrive, so that a drop is a lost packet, not a late one
-  # (a real client waits about 4 s before it retransmits).
-  ip netns exec "$cli" perfdhcp -4 -l vcli -r 200 -p 1 -R 1000000 10.88.0.2 >/dev/null 2>&1 || true
+  # Warm-up at a low rate (caches for both servers; for ours, the JIT: the tiered recompilation of the hot
+  # paths takes several seconds of CPU on a 2-core machine, its compiler thread took 30 % of our server's CPU
+  # over the 10 s after a 3 s warm-up, under 1 % after 15 s), then the measured run, so that both servers are measured in their
+  # steady state, as a server runs. -W: answers still in flight when sending stops get half a second to
+  # arrive, so that a drop is a lost packet, not a late one (a real client waits about 4 s before it retransmits).
+  ip netns exec "$cli" perfdhcp -4 -l vcli -r 300 -p "$warmup" -R 1000000 10.88.0.2 >/dev/null 2>&1 || true
   out="$(ip netns exec "$cli" perfdhcp -4 -l vcli -r "$2" -p "$period" -W 500000 -R 1000000 10.88.0.2 2>&1 || true)"
   stop_server
   awk '
