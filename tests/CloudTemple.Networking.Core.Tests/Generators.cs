@@ -4,7 +4,7 @@ using FsCheck.Fluent;
 namespace CloudTemple.Networking.Core.Tests;
 
 /// <summary>FsCheck generators for the Core types, biased toward the edges (/0, /31, /32, nested prefixes).</summary>
-public static class Generators
+public static partial class Generators
 {
     public static Gen<uint> Word32 =>
         Gen.OneOf(

@@ -5,7 +5,7 @@ using FsCheck.Fluent;
 namespace CloudTemple.Networking.Dhcp.Tests;
 
 /// <summary>FsCheck generators for DHCP messages and options.</summary>
-public static class Generators
+public static partial class Generators
 {
     public static Gen<byte> Byte => Gen.Choose(0, 255).Select(b => (byte)b);
 

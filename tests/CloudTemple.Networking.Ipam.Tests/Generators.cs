@@ -13,7 +13,7 @@ public sealed record SubnetCase(Ipv4Prefix Prefix, ReservedAddressPolicy Policy,
 }
 
 /// <summary>FsCheck generators for IPAM: small subnets (so that exhaustion and collisions happen) and operation sequences.</summary>
-public static class Generators
+public static partial class Generators
 {
     public static Gen<ReservedAddressPolicy> PolicyGen =>
         Gen.Elements(ReservedAddressPolicy.None, ReservedAddressPolicy.Default, ReservedAddressPolicy.Aws, ReservedAddressPolicy.Azure, ReservedAddressPolicy.Ovn);

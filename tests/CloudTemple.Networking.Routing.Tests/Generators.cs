@@ -33,7 +33,7 @@ public sealed record RouteSet(Route[] Routes, uint[] Probes)
 /// /32, prefixes clustered around a few bases so that they nest and overlap, default routes, and
 /// probes on the edges of every prefix (first, last, and the addresses just outside).
 /// </summary>
-public static class Generators
+public static partial class Generators
 {
     public static Gen<uint> Word32 =>
         Gen.OneOf(
