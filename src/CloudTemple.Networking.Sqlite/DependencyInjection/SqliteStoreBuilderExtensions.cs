@@ -97,7 +97,7 @@ public static class SqliteStoreBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<IIpamStore>(sp => sp.GetRequiredService<SqliteIpamStore>()));
         builder.Services.AddHealthCheckOnce(
             SqliteStoreHealthCheck.IpamStoreName,
-            sp => new SqliteStoreHealthCheck(options(sp).Path, options(sp).BusyTimeout),
+            sp => new SqliteStoreHealthCheck(options(sp).Path, options(sp).BusyTimeout, sp.GetRequiredService<SqliteIpamStore>().InitializeAsync),
             "sqlite",
             "ready");
         return builder;
@@ -109,7 +109,7 @@ public static class SqliteStoreBuilderExtensions
         builder.Services.Replace(ServiceDescriptor.Singleton<ILeaseStore>(sp => sp.GetRequiredService<SqliteLeaseStore>()));
         builder.Services.AddHealthCheckOnce(
             SqliteStoreHealthCheck.LeaseStoreName,
-            sp => new SqliteStoreHealthCheck(options(sp).Path, options(sp).BusyTimeout),
+            sp => new SqliteStoreHealthCheck(options(sp).Path, options(sp).BusyTimeout, sp.GetRequiredService<SqliteLeaseStore>().InitializeAsync),
             "sqlite",
             "ready");
         return builder;

@@ -20,6 +20,7 @@ public sealed class SqliteStoreHealthCheck : IHealthCheck
 
     private readonly string _path;
     private readonly TimeSpan _busyTimeout;
+    private readonly Func<CancellationToken, ValueTask>? _initializeStore;
 
     /// <summary>Creates a check of the database file at <paramref name="path"/>.</summary>
     /// <param name="path">The database file (a store's <c>Path</c>).</param>
@@ -31,16 +32,36 @@ public sealed class SqliteStoreHealthCheck : IHealthCheck
         _busyTimeout = busyTimeout ?? TimeSpan.FromSeconds(5);
     }
 
+    // Registered by UseSqlite: the store creates its file and schema first (once), so that a check before the store's
+    // first use reports on the file the store will use, and a file that cannot be opened reports the store's own error.
+    internal SqliteStoreHealthCheck(string path, TimeSpan busyTimeout, Func<CancellationToken, ValueTask> initializeStore)
+        : this(path, busyTimeout)
+    {
+        _initializeStore = initializeStore;
+    }
+
     /// <inheritdoc/>
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
         var data = new Dictionary<string, object> { ["path"] = _path };
+        if (_initializeStore is not null)
+        {
+            try
+            {
+                await _initializeStore(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SqliteStoreException e)
+            {
+                return new HealthCheckResult(context.Registration.FailureStatus, e.Message, e, data);
+            }
+        }
+
         if (!File.Exists(_path))
         {
             return new HealthCheckResult(
                 context.Registration.FailureStatus,
-                $"SQLite database '{_path}' does not exist: it was deleted or moved, or its store never opened it.",
+                $"SQLite database '{_path}' does not exist: it was deleted or moved while its store ran (the store's writes now go to a file nobody will find).",
                 data: data);
         }
 
