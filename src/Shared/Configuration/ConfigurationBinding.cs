@@ -35,7 +35,7 @@ internal static class ConfigurationBinding
         where TService : class
         where TImplementation : class, TService
     {
-        if (!services.Any(d => d.ServiceType == typeof(TService) && d.ImplementationInstance is TImplementation))
+        if (!services.Any(d => !d.IsKeyedService && d.ServiceType == typeof(TService) && d.ImplementationInstance is TImplementation))
         {
             services.AddSingleton<TService>(instance);
         }

@@ -24,7 +24,8 @@ internal sealed class OptionsKeys<TOptions>
     {
         foreach (var descriptor in services)
         {
-            if (descriptor.ServiceType == typeof(OptionsKeys<TOptions>) && descriptor.ImplementationInstance is OptionsKeys<TOptions> keys)
+            // IsKeyedService first: ImplementationInstance throws on a keyed registration.
+            if (!descriptor.IsKeyedService && descriptor.ServiceType == typeof(OptionsKeys<TOptions>) && descriptor.ImplementationInstance is OptionsKeys<TOptions> keys)
             {
                 return keys;
             }

@@ -78,5 +78,27 @@ public class IpamConfigurationTests
     }
 
     [Fact]
+    public async Task A_reload_of_the_section_reaches_the_options_monitor_and_is_validated()
+    {
+        using var host = await ConfiguredHost.StartAsync(Builder());
+        var monitor = host.Services.GetRequiredService<IOptionsMonitor<IpamOptions>>();
+        var configuration = (IConfigurationRoot)host.Services.GetRequiredService<IConfiguration>();
+
+        configuration["Ipam:DefaultReservedAddresses"] = "ovn";
+        configuration.Reload();
+        Assert.Same(ReservedAddressPolicy.Ovn, monitor.CurrentValue.DefaultReservedAddresses);
+
+        configuration["Ipam:DefaultReservedAddresses"] = "nope";
+        // The monitor rebuilds the options on the reload's change callback: the bad value fails there (the host's
+        // listeners wrap it in AggregateException) and again on every read, never leaving a default in its place.
+        var reload = Assert.ThrowsAny<Exception>(configuration.Reload);
+        var error = Assert.IsType<OptionsValidationException>(Innermost(reload));
+        Assert.Contains("Ipam:DefaultReservedAddresses", error.Message, StringComparison.Ordinal);
+        Assert.Throws<OptionsValidationException>(() => monitor.CurrentValue);
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
+
+    [Fact]
     public void The_ipam_guide_shows_the_example_the_tests_bind() => ConfiguredHost.AssertGuideShows("ipam.md", Example);
 }
