@@ -143,13 +143,19 @@ public static class PostgreSqlStoreBuilderExtensions
         services.AddOptions<PostgreSqlStoreOptions>(name)
             .BindSection(configuration)
             .ValidateAll<PostgreSqlStoreOptions, PostgreSqlStoreOptionsAnnotations>();
-        services.AddSingleton<IValidateOptions<PostgreSqlStoreOptions>>(new ConnectionStringRequired(name, keys));
+        if (!services.Any(d => !d.IsKeyedService && d.ImplementationInstance is ConnectionStringRequired required && required.Name == name))
+        {
+            services.AddSingleton<IValidateOptions<PostgreSqlStoreOptions>>(new ConnectionStringRequired(name, keys));
+        }
+
         return name;
     }
 
     // Only the options bound from configuration need a connection string: the other overloads take theirs as an argument.
     private sealed class ConnectionStringRequired(string name, OptionsKeys<PostgreSqlStoreOptions> keys) : IValidateOptions<PostgreSqlStoreOptions>
     {
+        public string Name => name;
+
         public ValidateOptionsResult Validate(string? optionsName, PostgreSqlStoreOptions options)
         {
             if ((optionsName ?? string.Empty) != name)
