@@ -23,7 +23,7 @@ namespace CloudTemple.Networking.PostgreSql;
 /// (or <see cref="InitializeAsync"/>). Thread-safe.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
+public sealed partial class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
 {
     private readonly TransactionRunner _runner;
     private readonly NpgsqlDataSource? _ownedDataSource;

@@ -1,9 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CloudTemple.Networking.Routing;
 
 /// <summary>Options of the route tables (<c>services.AddVpcRouting(o => ...)</c>, or given to <see cref="RouteTable"/>).</summary>
+/// <remarks>
+/// Bound from configuration by <c>services.AddVpcRouting(configuration.GetSection("Routing"))</c>. Read once, when
+/// <see cref="VpcRouting"/> is created: a reload of the section does not change running tables. Not thread-safe while being configured.
+/// </remarks>
 public sealed class VpcRoutingOptions
 {
     /// <summary>The most changes a change-feed subscriber may have pending; beyond, the oldest are dropped. Default 1024, 1 to 1,048,576.</summary>
+    [Range(1, 1 << 20)]
     public int ChangeFeedCapacity { get; set; } = 1024;
 
     /// <summary>

@@ -136,9 +136,11 @@ internal sealed class SqliteDatabase
         for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var session = Rent();
+            SqlSession? session = null;
             try
             {
+                // Inside the try: a file that cannot be opened is a SqliteStoreException naming it, like any other failure.
+                session = Rent();
                 if (snapshot)
                 {
                     session.Run("BEGIN;");
@@ -176,9 +178,10 @@ internal sealed class SqliteDatabase
     {
         for (int attempt = 1; ; attempt++)
         {
-            var session = Rent();
+            SqlSession? session = null;
             try
             {
+                session = Rent();
                 string? result = session.Scalar(sql);
                 Return(session);
                 return result;
@@ -236,8 +239,13 @@ internal sealed class SqliteDatabase
         }
     }
 
-    private void ReturnAfterFailure(SqlSession session)
+    private void ReturnAfterFailure(SqlSession? session)
     {
+        if (session is null)
+        {
+            return;
+        }
+
         if (session.TryRollback())
         {
             Return(session);
@@ -285,9 +293,10 @@ internal sealed class SqliteDatabase
         {
             SqliteException failure;
             await _writerGate.WaitAsync().ConfigureAwait(false);
-            var session = Rent();
+            SqlSession? session = null;
             try
             {
+                session = Rent();
                 RunBatch(session, batch);
                 Return(session);
                 batch.ForEach(p => p.Complete());
