@@ -31,6 +31,12 @@ public sealed class DhcpServerOptions
     /// <summary>The UDP port replies to clients go to. Default 68.</summary>
     public int ClientPort { get; set; } = Protocol.DhcpConstants.ClientPort;
 
+    /// <summary>
+    /// How many lease events each subscriber of <see cref="DhcpLeaseEngine.Changes"/> may fall behind before its oldest are dropped.
+    /// Default <see cref="Changes.ChangeFeed.DefaultCapacity"/> (1024); 1 to <see cref="Changes.ChangeFeed.MaxCapacity"/> (1,048,576).
+    /// </summary>
+    public int ChangeFeedCapacity { get; set; } = Changes.ChangeFeed.DefaultCapacity;
+
     /// <summary>The socket receive buffer in bytes, which absorbs bursts. Default 4 MiB.</summary>
     public int ReceiveBufferSize { get; set; } = 4 * 1024 * 1024;
 

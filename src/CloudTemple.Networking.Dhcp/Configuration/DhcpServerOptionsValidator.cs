@@ -53,6 +53,11 @@ public sealed class DhcpServerOptionsValidator : IValidateOptions<DhcpServerOpti
             failures.Add($"ReclaimInterval must be positive; it is {options.ReclaimInterval}.");
         }
 
+        if (!Changes.ChangeFeed.IsValidCapacity(options.ChangeFeedCapacity))
+        {
+            failures.Add($"ChangeFeedCapacity must be from 1 to {Changes.ChangeFeed.MaxCapacity}; it is {options.ChangeFeedCapacity}.");
+        }
+
         if (options.ServerPort is < 1 or > 65535 || options.ClientPort is < 1 or > 65535)
         {
             failures.Add($"Ports must be 1 to 65535; they are {options.ServerPort} and {options.ClientPort}.");

@@ -30,7 +30,7 @@ public static class IpamServiceCollectionExtensions
         {
             options
                 .Validate(o => o.ReuseHold >= TimeSpan.Zero, "IpamOptions.ReuseHold must be zero or more.")
-                .Validate(o => o.ChangeFeedCapacity is >= 1 and <= 1_000_000, "IpamOptions.ChangeFeedCapacity must be from 1 to 1,000,000.")
+                .Validate(o => CloudTemple.Networking.Changes.ChangeFeed.IsValidCapacity(o.ChangeFeedCapacity), "IpamOptions.ChangeFeedCapacity must be from 1 to 1,048,576.")
                 .Validate(o => o.DefaultReservedAddresses is not null, "IpamOptions.DefaultReservedAddresses must be set.")
                 .ValidateOnStart();
         }

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using CloudTemple.Networking.Routing;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -28,7 +30,9 @@ public static class VpcRoutingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new VpcRouting(
             sp.GetRequiredService<IOptions<VpcRoutingOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<VpcRouting>>(),
+            sp.GetService<IMeterFactory>()));
         return new VpcRoutingBuilder(services);
     }
 }
