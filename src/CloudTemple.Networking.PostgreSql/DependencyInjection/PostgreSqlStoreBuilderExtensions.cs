@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using CloudTemple.Networking.PostgreSql;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -21,7 +23,7 @@ public static class PostgreSqlStoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IIpamStore>(sp => new PostgreSqlIpamStore(connectionString, Options(sp))));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IIpamStore>(sp => new PostgreSqlIpamStore(connectionString, Options(sp), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>())));
         return builder;
     }
 
@@ -33,7 +35,7 @@ public static class PostgreSqlStoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(dataSource);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IIpamStore>(sp => new PostgreSqlIpamStore(dataSource, Options(sp))));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IIpamStore>(sp => new PostgreSqlIpamStore(dataSource, Options(sp), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>())));
         return builder;
     }
 
@@ -45,7 +47,7 @@ public static class PostgreSqlStoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ILeaseStore>(sp => new PostgreSqlLeaseStore(connectionString, Options(sp))));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILeaseStore>(sp => new PostgreSqlLeaseStore(connectionString, Options(sp), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>())));
         return builder;
     }
 
@@ -57,7 +59,7 @@ public static class PostgreSqlStoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(dataSource);
-        builder.Services.Replace(ServiceDescriptor.Singleton<ILeaseStore>(sp => new PostgreSqlLeaseStore(dataSource, Options(sp))));
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILeaseStore>(sp => new PostgreSqlLeaseStore(dataSource, Options(sp), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>())));
         return builder;
     }
 

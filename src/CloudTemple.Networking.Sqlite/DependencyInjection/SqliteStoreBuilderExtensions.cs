@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using CloudTemple.Networking.Dhcp;
 using CloudTemple.Networking.Ipam;
 using CloudTemple.Networking.Sqlite;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -26,7 +28,7 @@ public static class SqliteStoreBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        builder.Services.Replace(ServiceDescriptor.Singleton(_ => new SqliteIpamStore(options)));
+        builder.Services.Replace(ServiceDescriptor.Singleton(sp => new SqliteIpamStore(options, sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<IIpamStore>(sp => sp.GetRequiredService<SqliteIpamStore>()));
         return builder;
     }
@@ -49,7 +51,7 @@ public static class SqliteStoreBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        builder.Services.Replace(ServiceDescriptor.Singleton(_ => new SqliteLeaseStore(options)));
+        builder.Services.Replace(ServiceDescriptor.Singleton(sp => new SqliteLeaseStore(options, sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<ILeaseStore>(sp => sp.GetRequiredService<SqliteLeaseStore>()));
         return builder;
     }
