@@ -25,7 +25,10 @@ public sealed class IpamOptions
     [Required]
     public ReservedAddressPolicy DefaultReservedAddresses { get; set; } = ReservedAddressPolicy.Default;
 
-    /// <summary>How many changes each change-feed subscriber may fall behind before its oldest are dropped. Default 1024; 1 to 1,000,000.</summary>
-    [Range(1, 1_000_000)]
-    public int ChangeFeedCapacity { get; set; } = 1024;
+    /// <summary>
+    /// How many changes each subscriber of <see cref="IpamService.Changes"/> may fall behind before its oldest are dropped.
+    /// Default <see cref="Changes.ChangeFeed.DefaultCapacity"/> (1024); 1 to <see cref="Changes.ChangeFeed.MaxCapacity"/> (1,048,576).
+    /// </summary>
+    [Range(1, Changes.ChangeFeed.MaxCapacity)]
+    public int ChangeFeedCapacity { get; set; } = Changes.ChangeFeed.DefaultCapacity;
 }

@@ -47,6 +47,13 @@ public sealed class DhcpServerOptions
     [Range(1, 65535)]
     public int ClientPort { get; set; } = Protocol.DhcpConstants.ClientPort;
 
+    /// <summary>
+    /// How many lease events each subscriber of <see cref="DhcpLeaseEngine.Changes"/> may fall behind before its oldest are dropped.
+    /// Default <see cref="Changes.ChangeFeed.DefaultCapacity"/> (1024); 1 to <see cref="Changes.ChangeFeed.MaxCapacity"/> (1,048,576).
+    /// </summary>
+    [Range(1, Changes.ChangeFeed.MaxCapacity)]
+    public int ChangeFeedCapacity { get; set; } = Changes.ChangeFeed.DefaultCapacity;
+
     /// <summary>The socket receive buffer in bytes, which absorbs bursts. Default 4 MiB; at least 4096.</summary>
     [Range(4096, int.MaxValue)]
     public int ReceiveBufferSize { get; set; } = 4 * 1024 * 1024;

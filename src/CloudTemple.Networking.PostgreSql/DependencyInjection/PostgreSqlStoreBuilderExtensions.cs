@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using CloudTemple.Networking.Configuration;
 using CloudTemple.Networking.HealthChecks;
 using CloudTemple.Networking.PostgreSql;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -28,7 +30,7 @@ public static class PostgreSqlStoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.UseIpamStore(sp => new PostgreSqlIpamStore(connectionString, Options(sp)));
+        return builder.UseIpamStore(sp => new PostgreSqlIpamStore(connectionString, Options(sp), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
     }
 
     /// <summary>Keeps IPAM state in PostgreSQL through a data source that the host owns.</summary>
@@ -39,7 +41,7 @@ public static class PostgreSqlStoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(dataSource);
-        return builder.UseIpamStore(sp => new PostgreSqlIpamStore(dataSource, Options(sp)));
+        return builder.UseIpamStore(sp => new PostgreSqlIpamStore(dataSource, Options(sp), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
     }
 
     /// <summary>Keeps DHCP leases in PostgreSQL; the store owns a data source built from the connection string.</summary>
@@ -50,7 +52,7 @@ public static class PostgreSqlStoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return builder.UseLeaseStore(sp => new PostgreSqlLeaseStore(connectionString, Options(sp)));
+        return builder.UseLeaseStore(sp => new PostgreSqlLeaseStore(connectionString, Options(sp), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
     }
 
     /// <summary>Keeps DHCP leases in PostgreSQL through a data source that the host owns.</summary>
@@ -61,7 +63,7 @@ public static class PostgreSqlStoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(dataSource);
-        return builder.UseLeaseStore(sp => new PostgreSqlLeaseStore(dataSource, Options(sp)));
+        return builder.UseLeaseStore(sp => new PostgreSqlLeaseStore(dataSource, Options(sp), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>()));
     }
 
     /// <summary>
@@ -84,7 +86,7 @@ public static class PostgreSqlStoreBuilderExtensions
         return builder.UseIpamStore(sp =>
         {
             var options = sp.GetRequiredService<IOptionsMonitor<PostgreSqlStoreOptions>>().Get(name);
-            return new PostgreSqlIpamStore(options.ConnectionString!, options);
+            return new PostgreSqlIpamStore(options.ConnectionString!, options, sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>());
         });
     }
 
@@ -102,7 +104,7 @@ public static class PostgreSqlStoreBuilderExtensions
         return builder.UseLeaseStore(sp =>
         {
             var options = sp.GetRequiredService<IOptionsMonitor<PostgreSqlStoreOptions>>().Get(name);
-            return new PostgreSqlLeaseStore(options.ConnectionString!, options);
+            return new PostgreSqlLeaseStore(options.ConnectionString!, options, sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>());
         });
     }
 

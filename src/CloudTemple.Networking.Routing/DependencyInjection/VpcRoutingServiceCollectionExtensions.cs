@@ -1,8 +1,10 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
 using CloudTemple.Networking.Configuration;
 using CloudTemple.Networking.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -32,7 +34,9 @@ public static class VpcRoutingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new VpcRouting(
             sp.GetRequiredService<IOptions<VpcRoutingOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<VpcRouting>>(),
+            sp.GetService<IMeterFactory>()));
         return new VpcRoutingBuilder(services);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using CloudTemple.Networking.Configuration;
 using CloudTemple.Networking.Dhcp;
 using CloudTemple.Networking.HealthChecks;
@@ -5,6 +6,7 @@ using CloudTemple.Networking.Ipam;
 using CloudTemple.Networking.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -93,7 +95,7 @@ public static class SqliteStoreBuilderExtensions
 
     private static IIpamBuilder UseSqlite(this IIpamBuilder builder, Func<IServiceProvider, SqliteStoreOptions> options)
     {
-        builder.Services.Replace(ServiceDescriptor.Singleton(sp => new SqliteIpamStore(options(sp))));
+        builder.Services.Replace(ServiceDescriptor.Singleton(sp => new SqliteIpamStore(options(sp), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<IIpamStore>(sp => sp.GetRequiredService<SqliteIpamStore>()));
         builder.Services.AddHealthCheckOnce(
             SqliteStoreHealthCheck.IpamStoreName,
@@ -105,7 +107,7 @@ public static class SqliteStoreBuilderExtensions
 
     private static IDhcpServerBuilder UseSqlite(this IDhcpServerBuilder builder, Func<IServiceProvider, SqliteStoreOptions> options)
     {
-        builder.Services.Replace(ServiceDescriptor.Singleton(sp => new SqliteLeaseStore(options(sp))));
+        builder.Services.Replace(ServiceDescriptor.Singleton(sp => new SqliteLeaseStore(options(sp), sp.GetService<ILoggerFactory>(), sp.GetService<IMeterFactory>())));
         builder.Services.Replace(ServiceDescriptor.Singleton<ILeaseStore>(sp => sp.GetRequiredService<SqliteLeaseStore>()));
         builder.Services.AddHealthCheckOnce(
             SqliteStoreHealthCheck.LeaseStoreName,
