@@ -122,17 +122,17 @@ public static partial class Generators
         {
             case 1:
                 bytes[at] ^= xor;
-                return new MutatedPacket(bytes, $"byte {at} ^ {xor:x2}", packet);
+                return new MutatedPacket(bytes, Mutation.OneByteChanged, at, packet);
             case 2:
                 bytes[at] ^= xor;
                 bytes[at2] ^= (byte)(xor * 7 + 1);
-                return new MutatedPacket(bytes, $"bytes {at} and {at2} changed", packet);
+                return new MutatedPacket(bytes, Mutation.TwoBytesChanged, at, packet);
             case 3:
-                return new MutatedPacket(bytes[..cut], $"cut to {cut}", packet);
+                return new MutatedPacket(bytes[..cut], Mutation.Cut, cut, packet);
             case 4:
-                return new MutatedPacket([.. bytes, .. tail], $"{tail.Length} bytes appended", packet);
+                return new MutatedPacket([.. bytes, .. tail], Mutation.Appended, bytes.Length, packet);
             default:
-                return new MutatedPacket(bytes, "unchanged", packet);
+                return new MutatedPacket(bytes, Mutation.None, 0, packet);
         }
     }
 

@@ -25,10 +25,29 @@ public sealed record GeneratedPacket(
         $"proto {Protocol}, IHL {HeaderLength / 4}, {Source} -> {Destination}, UDP {UdpMode}: {Convert.ToHexString(Bytes)}";
 }
 
-/// <summary>A valid packet with a few bytes changed, cut or appended: what "never throws" properties feed the views.</summary>
-public sealed record MutatedPacket(byte[] Bytes, string Mutation, GeneratedPacket Original)
+/// <summary>How a valid packet was changed.</summary>
+public enum Mutation
 {
-    public override string ToString() => $"{Mutation} of {Original}: {Convert.ToHexString(Bytes)}";
+    /// <summary>Left as generated.</summary>
+    None,
+
+    /// <summary>One byte changed (at <see cref="MutatedPacket.At"/>).</summary>
+    OneByteChanged,
+
+    /// <summary>Two bytes changed (perhaps the same one twice).</summary>
+    TwoBytesChanged,
+
+    /// <summary>Cut short to <see cref="MutatedPacket.At"/> bytes.</summary>
+    Cut,
+
+    /// <summary>Trailing bytes appended, as link-layer padding.</summary>
+    Appended,
+}
+
+/// <summary>A valid packet with a few bytes changed, cut or appended: what "never throws" properties feed the views.</summary>
+public sealed record MutatedPacket(byte[] Bytes, Mutation Mutation, int At, GeneratedPacket Original)
+{
+    public override string ToString() => $"{Mutation} at {At} of {Original}: {Convert.ToHexString(Bytes)}";
 }
 
 /// <summary>A generated TCP or UDP packet.</summary>
