@@ -79,12 +79,7 @@ public class InternetChecksumProperties
     {
         // Odd lengths included: the pad byte of the segment's last word is where a pseudo-header sum goes wrong.
         byte protocol = tcp ? (byte)6 : (byte)17;
-        var explicitForm = new byte[12 + segment.Length];
-        source.WriteTo(explicitForm);
-        destination.WriteTo(explicitForm.AsSpan(4));
-        explicitForm[9] = protocol;
-        BinaryPrimitives.WriteUInt16BigEndian(explicitForm.AsSpan(10), (ushort)segment.Length);
-        segment.CopyTo(explicitForm, 12);
+        var explicitForm = ReferencePacketChecksum.WithPseudoHeader(source, destination, protocol, segment);
         Assert.Equal(ReferenceChecksum.Compute(explicitForm), InternetChecksum.ComputeWithPseudoHeader(source, destination, protocol, segment));
     }
 

@@ -24,15 +24,31 @@ public static class ReferencePacketChecksum
     public static ushort Transport(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, byte protocol, ReadOnlySpan<byte> segment)
     {
         int checksumOffset = protocol == 6 ? 16 : 6;
+        var explicitForm = WithPseudoHeader(source, destination, protocol, segment);
+        explicitForm[12 + checksumOffset] = 0;
+        explicitForm[12 + checksumOffset + 1] = 0;
+        ushort checksum = ReferenceChecksum.Compute(explicitForm);
+        return protocol == 17 && checksum == 0 ? (ushort)0xFFFF : checksum;
+    }
+
+    /// <summary>The IPv4 pseudo-header (RFC 768, RFC 9293) written out, followed by the segment: what a TCP or UDP checksum covers.</summary>
+    public static byte[] WithPseudoHeader(ReadOnlySpan<byte> source, ReadOnlySpan<byte> destination, byte protocol, ReadOnlySpan<byte> segment)
+    {
         var explicitForm = new byte[12 + segment.Length];
         source[..4].CopyTo(explicitForm);
         destination[..4].CopyTo(explicitForm.AsSpan(4));
         explicitForm[9] = protocol;
         BinaryPrimitives.WriteUInt16BigEndian(explicitForm.AsSpan(10), (ushort)segment.Length);
         segment.CopyTo(explicitForm.AsSpan(12));
-        explicitForm[12 + checksumOffset] = 0;
-        explicitForm[12 + checksumOffset + 1] = 0;
-        ushort checksum = ReferenceChecksum.Compute(explicitForm);
-        return protocol == 17 && checksum == 0 ? (ushort)0xFFFF : checksum;
+        return explicitForm;
+    }
+
+    /// <summary><see cref="WithPseudoHeader(ReadOnlySpan{byte}, ReadOnlySpan{byte}, byte, ReadOnlySpan{byte})"/> from addresses.</summary>
+    public static byte[] WithPseudoHeader(Ipv4Address source, Ipv4Address destination, byte protocol, ReadOnlySpan<byte> segment)
+    {
+        Span<byte> addresses = stackalloc byte[8];
+        source.WriteTo(addresses);
+        destination.WriteTo(addresses[4..]);
+        return WithPseudoHeader(addresses[..4], addresses[4..], protocol, segment);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using CloudTemple.Networking.Core.Tests.Checksums;
 using CloudTemple.Networking.Core.Tests.Rewrites;
 using CloudTemple.Networking.Packets;
@@ -175,14 +174,6 @@ public class PacketViewProperties
     }
 
     // The reference sum over an explicit pseudo-header followed by the segment, checksum field included.
-    private static ushort ExplicitSum(Ipv4Address source, Ipv4Address destination, byte protocol, ReadOnlySpan<byte> segment)
-    {
-        var explicitForm = new byte[12 + segment.Length];
-        source.WriteTo(explicitForm);
-        destination.WriteTo(explicitForm.AsSpan(4));
-        explicitForm[9] = protocol;
-        BinaryPrimitives.WriteUInt16BigEndian(explicitForm.AsSpan(10), (ushort)segment.Length);
-        segment.CopyTo(explicitForm.AsSpan(12));
-        return ReferenceChecksum.Sum(explicitForm);
-    }
+    private static ushort ExplicitSum(Ipv4Address source, Ipv4Address destination, byte protocol, ReadOnlySpan<byte> segment) =>
+        ReferenceChecksum.Sum(ReferencePacketChecksum.WithPseudoHeader(source, destination, protocol, segment));
 }
