@@ -250,7 +250,8 @@ public readonly record struct PacketLayout
     public Ipv4Packet GetIpv4(Span<byte> frame)
     {
         Require(IsIpv4, "IPv4");
-        if (!Ipv4Packet.TryParse(Check(frame)[NetworkOffset..], out var packet, out _) || packet.TotalLength != NetworkLength)
+        if (!Ipv4Packet.TryParse(Check(frame)[NetworkOffset..], out var packet, out _)
+            || packet.TotalLength != NetworkLength || packet.HeaderLength != NetworkHeaderLength)
         {
             throw Stale();
         }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using CloudTemple.Networking.Buffers;
 using CloudTemple.Networking.Packets;
 
 namespace CloudTemple.Networking.Core.Tests.Flows;
@@ -149,7 +150,7 @@ public class FlowKeyTests
     public void A_key_from_a_layout_refuses_another_frame()
     {
         var frame = Frame(IpProtocols.Tcp).Build();
-        Assert.True(Buffers.PacketLayout.TryParse(frame, out var layout, out _));
+        Assert.True(PacketLayout.TryParse(frame, out var layout, out _));
         Assert.Throws<ArgumentException>(() => FlowKey.TryExtract(layout, frame.AsSpan(1), out _, out _));
     }
 }
