@@ -36,62 +36,92 @@ public readonly record struct PacketLayout
     private const ushort ServiceTagProtocolId = 0x88A8; // IEEE 802.1ad S-tag
     private const int TagLength = 4;
 
+    // Narrow fields keep the value small (it is copied into every pipeline stage); the properties widen them.
+    private readonly int _length;
+    private readonly int _networkLength;
+    private readonly int _transportLength;
+    private readonly ushort _etherType;
+    private readonly ushort _outerVlanId;
+    private readonly ushort _innerVlanId;
+    private readonly ushort _fragmentOffset;
+    private readonly byte _networkOffset;
+    private readonly byte _vlanTagCount;
+    private readonly byte _networkHeaderLength;
+    private readonly byte _transportHeaderLength;
+    private readonly byte _protocol;
+    private readonly bool _isIpv4;
+    private readonly bool _isFragment;
+
     private PacketLayout(int length, int networkOffset, ushort etherType, int vlanTagCount, ushort outerVlanId, ushort innerVlanId)
     {
-        Length = length;
-        NetworkOffset = networkOffset;
-        EtherType = etherType;
-        VlanTagCount = vlanTagCount;
-        OuterVlanId = outerVlanId;
-        InnerVlanId = innerVlanId;
-        NetworkLength = length - networkOffset;
-        TransportLength = NetworkLength;
+        _length = length;
+        _networkOffset = (byte)networkOffset;
+        _etherType = etherType;
+        _vlanTagCount = (byte)vlanTagCount;
+        _outerVlanId = outerVlanId;
+        _innerVlanId = innerVlanId;
+        _networkLength = length - networkOffset;
+        _transportLength = _networkLength;
+    }
+
+    private PacketLayout(in PacketLayout l2, int networkLength, int networkHeaderLength, byte protocol, bool isFragment, int fragmentOffset,
+        int transportLength, int transportHeaderLength)
+        : this(l2._length, l2._networkOffset, l2._etherType, l2._vlanTagCount, l2._outerVlanId, l2._innerVlanId)
+    {
+        _isIpv4 = true;
+        _networkLength = networkLength;
+        _networkHeaderLength = (byte)networkHeaderLength;
+        _protocol = protocol;
+        _isFragment = isFragment;
+        _fragmentOffset = (ushort)fragmentOffset;
+        _transportLength = transportLength;
+        _transportHeaderLength = (byte)transportHeaderLength;
     }
 
     /// <summary>The length of the frame the layout was parsed from (link-layer padding included).</summary>
-    public int Length { get; }
+    public int Length => _length;
 
     /// <summary>The offset of the L3 header: 14 untagged, 18 with one tag, 22 with two; 0 for a layout of a bare IPv4 packet.</summary>
-    public int NetworkOffset { get; }
+    public int NetworkOffset => _networkOffset;
 
     /// <summary>The EtherType after the tags (0x0800 for IPv4).</summary>
-    public ushort EtherType { get; }
+    public ushort EtherType => _etherType;
 
     /// <summary>The number of VLAN tags skipped: 0, 1 or 2.</summary>
-    public int VlanTagCount { get; }
+    public int VlanTagCount => _vlanTagCount;
 
     /// <summary>The VLAN id of the first (outer) tag: the service VLAN of a QinQ frame or the only tag; 0 when untagged.</summary>
-    public ushort OuterVlanId { get; }
+    public ushort OuterVlanId => _outerVlanId;
 
     /// <summary>The VLAN id of the second (inner, customer) tag; 0 unless <see cref="VlanTagCount"/> is 2.</summary>
-    public ushort InnerVlanId { get; }
+    public ushort InnerVlanId => _innerVlanId;
 
     /// <summary>Whether the frame carries an IPv4 packet whose header parsed (all the L3/L4 members below describe it).</summary>
-    public bool IsIpv4 { get; private init; }
+    public bool IsIpv4 => _isIpv4;
 
     /// <summary>The L3 length: the IPv4 total length, or for another EtherType every byte after the L2 header.</summary>
-    public int NetworkLength { get; private init; }
+    public int NetworkLength => _networkLength;
 
     /// <summary>The IPv4 header length (20 to 60), or 0 when not IPv4.</summary>
-    public int NetworkHeaderLength { get; private init; }
+    public int NetworkHeaderLength => _networkHeaderLength;
 
     /// <summary>The IP protocol (see <see cref="IpProtocols"/>), or 0 when not IPv4.</summary>
-    public byte Protocol { get; private init; }
+    public byte Protocol => _protocol;
 
     /// <summary>Whether the IPv4 packet is a fragment (MF set or a non-zero fragment offset).</summary>
-    public bool IsFragment { get; private init; }
+    public bool IsFragment => _isFragment;
 
     /// <summary>The fragment offset in bytes; non-zero for a non-first fragment, which has no transport header.</summary>
-    public int FragmentOffset { get; private init; }
+    public int FragmentOffset => _fragmentOffset;
 
     /// <summary>The offset of the IPv4 payload: the transport header, or a non-first fragment's data.</summary>
     public int TransportOffset => NetworkOffset + NetworkHeaderLength;
 
     /// <summary>The transport length: the UDP length field for UDP, otherwise the IPv4 payload length.</summary>
-    public int TransportLength { get; private init; }
+    public int TransportLength => _transportLength;
 
     /// <summary>The transport header length: TCP data offset × 4, 8 for UDP and ICMP, 0 when there is none.</summary>
-    public int TransportHeaderLength { get; private init; }
+    public int TransportHeaderLength => _transportHeaderLength;
 
     /// <summary>Whether a TCP, UDP or ICMP header was parsed (false for non-first fragments and other protocols).</summary>
     public bool HasTransportHeader => TransportHeaderLength != 0;
@@ -156,7 +186,7 @@ public readonly record struct PacketLayout
     public static bool TryParseIpv4(ReadOnlySpan<byte> packet, out PacketLayout layout, out PacketParseError error) =>
         TryParseNetwork(new PacketLayout(packet.Length, 0, EtherTypes.Ipv4, 0, 0, 0), packet, out layout, out error);
 
-    private static bool TryParseNetwork(PacketLayout l2, ReadOnlySpan<byte> frame, out PacketLayout layout, out PacketParseError error)
+    private static bool TryParseNetwork(in PacketLayout l2, ReadOnlySpan<byte> frame, out PacketLayout layout, out PacketParseError error)
     {
         layout = default;
         if (l2.EtherType != EtherTypes.Ipv4)
@@ -180,17 +210,7 @@ public readonly record struct PacketLayout
             return false;
         }
 
-        layout = l2 with
-        {
-            IsIpv4 = true,
-            NetworkLength = ip.TotalLength,
-            NetworkHeaderLength = ip.HeaderLength,
-            Protocol = ip.Protocol,
-            IsFragment = ip.IsFragment,
-            FragmentOffset = ip.FragmentOffset,
-            TransportLength = transportLength,
-            TransportHeaderLength = transportHeaderLength,
-        };
+        layout = new PacketLayout(l2, ip.TotalLength, ip.HeaderLength, ip.Protocol, ip.IsFragment, ip.FragmentOffset, transportLength, transportHeaderLength);
         error = PacketParseError.None;
         return true;
     }

@@ -27,7 +27,7 @@ public class PacketLayoutTests
     public async Task A_layout_kept_across_an_await_gets_the_views_back_from_its_buffer()
     {
         using var buffer = PacketBuffer.CopyOf(QinQUdp.Build());
-        PacketLayout.TryParse(buffer.Data, out var layout, out _);
+        Assert.True(PacketLayout.TryParse(buffer.Data, out var layout, out _));
         await Task.Yield(); // any await: the layout is a plain value
         Ipv4Packet ip = layout.GetIpv4(buffer.Data);
         ip.TimeToLive--;
