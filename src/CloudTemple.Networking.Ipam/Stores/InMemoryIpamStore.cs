@@ -35,19 +35,8 @@ public sealed class InMemoryIpamStore : IIpamStore
 
     private static SpaceState NewSpace(AddressSpace space, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(space);
-        ArgumentOutOfRangeException.ThrowIfLessThan(space.ReuseHold, TimeSpan.Zero);
+        SubnetLayout.ThrowIfInvalid(space);
         cancellationToken.ThrowIfCancellationRequested();
-        for (int i = 0; i < space.Pools.Count; i++)
-        {
-            for (int j = 0; j < i; j++)
-            {
-                if (space.Pools[i].Overlaps(space.Pools[j]))
-                {
-                    throw new PrefixOverlapException(space.Name, space.Pools[i], space.Pools[j], "pool");
-                }
-            }
-        }
 
         var state = new SpaceState(space);
         foreach (var pool in space.Pools)

@@ -11,6 +11,26 @@ namespace CloudTemple.Networking.Ipam;
 /// <remarks>Stateless and thread-safe.</remarks>
 public static class SubnetLayout
 {
+    /// <summary>Refuses a space definition that no store may keep: a negative reuse hold, or two pools that overlap.</summary>
+    /// <param name="space">The definition.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The reuse hold is negative.</exception>
+    /// <exception cref="PrefixOverlapException">Two pools overlap (both are named).</exception>
+    public static void ThrowIfInvalid(AddressSpace space)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentOutOfRangeException.ThrowIfLessThan(space.ReuseHold, TimeSpan.Zero);
+        for (int i = 0; i < space.Pools.Count; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                if (space.Pools[i].Overlaps(space.Pools[j]))
+                {
+                    throw new PrefixOverlapException(space.Name, space.Pools[i], space.Pools[j], "pool");
+                }
+            }
+        }
+    }
+
     /// <summary>Refuses exclusion ranges that reach outside the subnet.</summary>
     /// <param name="subnet">The subnet's CIDR.</param>
     /// <param name="exclusions">The exclusion ranges.</param>

@@ -71,7 +71,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     /// <inheritdoc/>
     public async ValueTask<AddressSpace> CreateSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
     {
-        ThrowIfInvalid(space);
+        SubnetLayout.ThrowIfInvalid(space);
         return await WriteAsync(nameof(CreateSpaceAsync), session =>
         {
             if (session.Int64("SELECT id FROM ipam_spaces WHERE name = $n;", ("$n", space.Name)) is not null)
@@ -86,7 +86,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     /// <inheritdoc/>
     public async ValueTask<AddressSpace> EnsureSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
     {
-        ThrowIfInvalid(space);
+        SubnetLayout.ThrowIfInvalid(space);
         return await WriteAsync(nameof(EnsureSpaceAsync), session =>
         {
             if (FindSpace(session, space.Name) is not { } row)
@@ -97,22 +97,6 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
             var stored = Definition(row, Pools(session, row.Id));
             return stored.Equals(space) ? stored : throw new AddressSpaceConflictException(stored, space);
         }, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static void ThrowIfInvalid(AddressSpace space)
-    {
-        ArgumentNullException.ThrowIfNull(space);
-        ArgumentOutOfRangeException.ThrowIfLessThan(space.ReuseHold, TimeSpan.Zero);
-        for (int i = 0; i < space.Pools.Count; i++)
-        {
-            for (int j = 0; j < i; j++)
-            {
-                if (space.Pools[i].Overlaps(space.Pools[j]))
-                {
-                    throw new PrefixOverlapException(space.Name, space.Pools[i], space.Pools[j], "pool");
-                }
-            }
-        }
     }
 
     private static AddressSpace InsertSpace(SqlSession session, AddressSpace space)
