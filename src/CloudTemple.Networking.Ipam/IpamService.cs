@@ -72,6 +72,24 @@ public sealed partial class IpamService : IDisposable
         }
     }
 
+    /// <summary>Creates an address space unless it exists with the same definition (start-up that can run twice).</summary>
+    /// <param name="space">The definition.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored definition.</returns>
+    /// <exception cref="AddressSpaceConflictException">The space exists with another definition.</exception>
+    /// <exception cref="PrefixOverlapException">Two pools overlap.</exception>
+    public async ValueTask<AddressSpace> EnsureSpaceAsync(AddressSpace space, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _store.EnsureSpaceAsync(space, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IpamException error) when (CountError(error))
+        {
+            throw;
+        }
+    }
+
     /// <summary>Creates an address space with the options' reuse hold and reserved-address policy.</summary>
     /// <param name="name">A unique name, for example the VPC id.</param>
     /// <param name="pools">The pool CIDRs.</param>
@@ -184,6 +202,10 @@ public sealed partial class IpamService : IDisposable
     /// <inheritdoc cref="IIpamStore.GetSubnetAsync"/>
     public ValueTask<Subnet?> GetSubnetAsync(string space, Ipv4Prefix subnet, CancellationToken cancellationToken = default) =>
         _store.GetSubnetAsync(space, subnet, cancellationToken);
+
+    /// <inheritdoc cref="IIpamStore.GetSubnetByNameAsync"/>
+    public ValueTask<Subnet?> GetSubnetByNameAsync(string space, string name, CancellationToken cancellationToken = default) =>
+        _store.GetSubnetByNameAsync(space, name, cancellationToken);
 
     /// <inheritdoc cref="IIpamStore.ListSubnetsAsync"/>
     public ValueTask<IReadOnlyList<Subnet>> ListSubnetsAsync(string space, CancellationToken cancellationToken = default) =>

@@ -1,4 +1,4 @@
-namespace CloudTemple.Networking.Ipam.Tests.Model;
+namespace CloudTemple.Networking.Stores.Conformance.Ipam.Model;
 
 /// <summary>
 /// A deliberately simple IPAM for one space with one pool: lists and dictionaries, every answer
