@@ -80,11 +80,13 @@ public sealed partial class IpamService : IDisposable
     /// <exception cref="PrefixOverlapException">Two pools overlap.</exception>
     public async ValueTask<AddressSpace> EnsureSpaceAsync(AddressSpace space, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(space);
+        using var operation = _metrics.Start("ensure_space", space.Name);
         try
         {
             return await _store.EnsureSpaceAsync(space, cancellationToken).ConfigureAwait(false);
         }
-        catch (IpamException error) when (CountError(error))
+        catch (Exception error) when (operation.Fail(error))
         {
             throw;
         }
