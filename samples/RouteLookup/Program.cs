@@ -45,7 +45,7 @@ static int Run(FileInfo file, List<Ipv4Address>? addresses)
 
     // 3. Answer the addresses given, or those on standard input, buffered both ways (100,000 lines take milliseconds).
     using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16) { AutoFlush = false };
-    if (addresses is not null)
+    if (addresses is { Count: > 0 })
     {
         foreach (var address in addresses)
         {

@@ -6,6 +6,13 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Chooses the SQLite stores on the IPAM and DHCP builders: <c>services.AddIpam().UseSqlite("ipam.db")</c>.</summary>
+/// <remarks>
+/// The stores are singletons of the container, but the file is shared process-wide: every SQLite store of the
+/// process on the same file and options (in this container or another) shares its connections and its
+/// group-committing writer, and the file stays open until the last of them is disposed. Give two hosts of
+/// one process their own files when they must not wait on each other. See the remarks of
+/// <see cref="SqliteIpamStore"/>.
+/// </remarks>
 public static class SqliteStoreBuilderExtensions
 {
     /// <summary>

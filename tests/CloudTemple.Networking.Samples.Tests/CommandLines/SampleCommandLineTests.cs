@@ -138,6 +138,24 @@ public class SampleCommandLineTests
     }
 
     [Fact]
+    public void RouteLookup_answers_the_addresses_on_standard_input_in_order()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(file, ["default via 10.0.0.1 dev eth0", "blackhole 192.0.2.0/24"]);
+            var result = SamplePrograms.Run("RouteLookup", ["--routes", file], "192.0.2.1\n\n 1.1.1.1 \n");
+
+            Assert.True(result.ExitCode == 0, result.StandardError);
+            Assert.Equal("192.0.2.1 blackhole 192.0.2.0/24\n1.1.1.1 default via 10.0.0.1 dev eth0\n", result.StandardOutput.ReplaceLineEndings("\n"));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void RouteLookup_answers_addresses_given_on_the_command_line()
     {
         string file = Path.GetTempFileName();
