@@ -55,8 +55,9 @@ public class RealClientInteropTests
 
         lab.Client(dhclient, ["-r", .. Dhclient(lab)[1..]]).EnsureSuccess("dhclient -r");
         lab.WaitForServerLine(l => l.Contains($"RELEASE of {address} ", StringComparison.Ordinal), TimeSpan.FromSeconds(10));
-        string after = lab.Client("ip", "-4", "addr", "show", "dev", DhcpLab.ClientInterface).EnsureSuccess("ip addr").StandardOutput;
-        Assert.Contains(DhcpLab.ClientInterface, after, StringComparison.Ordinal); // the interface is listed, without the address
+        // Without -4: the interface is listed even with no IPv4 address left, so an empty answer cannot pass.
+        string after = lab.Client("ip", "addr", "show", "dev", DhcpLab.ClientInterface).EnsureSuccess("ip addr").StandardOutput;
+        Assert.Contains(DhcpLab.ClientInterface + "@", after, StringComparison.Ordinal);
         Assert.DoesNotContain(address, after, StringComparison.Ordinal);
     }
 
