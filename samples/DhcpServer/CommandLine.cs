@@ -1,175 +1,131 @@
-using System.Diagnostics.CodeAnalysis;
+using System.CommandLine;
 using System.Globalization;
 using CloudTemple.Networking;
 using CloudTemple.Networking.Dhcp;
 using CloudTemple.Networking.Dhcp.Protocol;
 
-/// <summary>The sample's command line, turned into <see cref="DhcpServerOptions"/>.</summary>
+/// <summary>The sample's command line (System.CommandLine), turned into <see cref="DhcpServerOptions"/>.</summary>
 internal sealed class CommandLine
 {
-    public const string Usage =
-        "usage: DhcpServer --interface IF --subnet CIDR --router IP [--pool FIRST-LAST] [--dns IP[,IP...]] [--domain NAME]\n" +
-        "                  [--mtu N] [--lease-time SECONDS] [--static-route CIDR=GATEWAY]... [--reservation MAC=IP]...\n" +
-        "                  [--store memory|sqlite:PATH|postgresql:CONNECTION-STRING]";
-
-    private readonly List<Action<DhcpSubnetOptions>> _subnet = [];
-
-    private string? _interface;
-    private Ipv4Prefix? _prefix;
-
-    /// <summary>Where leases and addresses are kept: <c>memory</c> (the default), <c>sqlite</c> or <c>postgresql</c>.</summary>
-    public string StoreKind { get; private set; } = "memory";
-
-    /// <summary>The SQLite file or the PostgreSQL connection string.</summary>
-    public string StoreTarget { get; private set; } = "";
-
-    /// <summary>The interface served.</summary>
-    public string Interface => _interface!;
-
-    public static bool TryParse(string[] args, [NotNullWhen(true)] out CommandLine? commandLine, [NotNullWhen(false)] out string? error)
+    private readonly Option<string> _interface = new("--interface")
     {
-        var parsed = new CommandLine();
-        commandLine = null;
-        error = null;
-        bool hasRouter = false;
-        for (int i = 0; i < args.Length; i++)
+        HelpName = "IF",
+        Description = "The interface served (it must exist and have an IPv4 address in the subnet).",
+        Required = true,
+    };
+
+    private readonly Option<Ipv4Prefix> _subnet =
+        SampleCommandLine.Value("--subnet", "CIDR", "The subnet served, a CIDR such as 10.0.1.0/24.", Ipv4Prefix.Parse);
+
+    private readonly Option<List<Ipv4Address>> _routers =
+        SampleCommandLine.Values("--router", "IP", "The default gateway given to clients (repeatable).", Ipv4Address.Parse);
+
+    private readonly Option<(Ipv4Address First, Ipv4Address Last)?> _pool = SampleCommandLine.Value<(Ipv4Address, Ipv4Address)?>(
+        "--pool",
+        "FIRST-LAST",
+        "The addresses handed out, FIRST-LAST such as 10.0.1.100-10.0.1.199 (default: the whole subnet).",
+        text => SampleCommandLine.Pair(text, '-', "FIRST-LAST such as 10.0.1.100-10.0.1.199", Ipv4Address.Parse, Ipv4Address.Parse));
+
+    private readonly Option<List<Ipv4Address>> _dns =
+        SampleCommandLine.Values("--dns", "IP[,IP...]", "DNS servers, IP[,IP...] (repeatable).", Ipv4Address.Parse, commaSeparated: true);
+
+    private readonly Option<string> _domain = new("--domain") { HelpName = "NAME", Description = "The domain name given to clients." };
+
+    private readonly Option<int?> _mtu = SampleCommandLine.Value<int?>(
+        "--mtu", "N",
+        "The interface MTU given to clients.",
+        text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int mtu) ? mtu : throw new FormatException($"'{text}' is not a number."));
+
+    private readonly Option<int?> _leaseTime = SampleCommandLine.Value<int?>(
+        "--lease-time",
+        "SECONDS",
+        "The lease time in seconds.",
+        text => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) && seconds > 0
+            ? seconds
+            : throw new FormatException($"'{text}' is not a positive number of seconds."));
+
+    private readonly Option<List<ClasslessStaticRoute>> _staticRoutes = SampleCommandLine.Values(
+        "--static-route",
+        "CIDR=GATEWAY",
+        "A classless static route, CIDR=GATEWAY such as 192.168.0.0/16=10.0.1.254 (repeatable).",
+        text =>
         {
-            string name = args[i];
-            if (i + 1 >= args.Length)
-            {
-                error = $"{name} needs a value.";
-                break;
-            }
+            var (destination, gateway) = SampleCommandLine.Pair(text, '=', "CIDR=GATEWAY such as 192.168.0.0/16=10.0.1.254", Ipv4Prefix.Parse, Ipv4Address.Parse);
+            return new ClasslessStaticRoute(destination, gateway);
+        });
 
-            string value = args[++i];
-            error = name switch
-            {
-                "--interface" => parsed.Set(() => parsed._interface = value),
-                "--subnet" => Ipv4Prefix.TryParse(value, out var prefix) ? parsed.Set(() => parsed._prefix = prefix) : $"--subnet: '{value}' is not a CIDR such as 10.0.1.0/24.",
-                "--router" => Address(value, "--router", a => { hasRouter = true; parsed._subnet.Add(s => s.Routers.Add(a)); }),
-                "--pool" => parsed.Pool(value),
-                "--dns" => parsed.Dns(value),
-                "--domain" => parsed.Add(s => s.DomainName = value),
-                "--mtu" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int mtu)
-                    ? parsed.Add(s => s.Mtu = mtu) : $"--mtu: '{value}' is not a number.",
-                "--lease-time" => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) && seconds > 0
-                    ? parsed.Add(s => s.LeaseTime = TimeSpan.FromSeconds(seconds)) : $"--lease-time: '{value}' is not a positive number of seconds.",
-                "--static-route" => parsed.StaticRoute(value),
-                "--reservation" => parsed.Reservation(value),
-                "--store" => parsed.Store(value),
-                _ => $"unknown option '{name}'.",
-            };
-            if (error is not null)
-            {
-                break;
-            }
-        }
-
-        error ??= parsed._interface is null ? "--interface is required."
-            : parsed._prefix is null ? "--subnet is required."
-            : !hasRouter ? "--router is required."
-            : null;
-        if (error is not null)
+    private readonly Option<List<DhcpReservation>> _reservations = SampleCommandLine.Values(
+        "--reservation",
+        "MAC=IP",
+        "A fixed address for a client, MAC=IP such as 02:00:00:00:00:01=10.0.1.10 (repeatable).",
+        text =>
         {
-            return false;
-        }
+            var (mac, address) = SampleCommandLine.Pair(text, '=', "MAC=IP such as 02:00:00:00:00:01=10.0.1.10", MacAddress.Parse, Ipv4Address.Parse);
+            return new DhcpReservation { HardwareAddress = mac, Address = address };
+        });
 
-        commandLine = parsed;
-        return true;
+    private readonly Option<(string Kind, string Target)?> _store = SampleCommandLine.Value<(string, string)?>(
+        "--store",
+        "memory|sqlite:PATH|postgresql:CONNECTION-STRING",
+        "Where leases and addresses are kept: memory (the default), sqlite:PATH or postgresql:CONNECTION-STRING.",
+        text => Store(text));
+
+    public CommandLine()
+    {
+        _subnet.Required = true;
+        _routers.Required = true;
     }
 
-    /// <summary>Fills the server options.</summary>
-    public void Apply(DhcpServerOptions options)
+    /// <summary>The command, with every option; its action is set by the program.</summary>
+    public RootCommand Command => new("A DHCPv4 server for one interface; it serves until SIGINT/SIGTERM and logs each lease on one line.")
     {
-        options.InterfaceName = _interface;
-        var subnet = new DhcpSubnetOptions { Prefix = _prefix!.Value, Mtu = null };
-        foreach (var step in _subnet)
+        _interface, _subnet, _routers, _pool, _dns, _domain, _mtu, _leaseTime, _staticRoutes, _reservations, _store,
+    };
+
+    /// <summary>Where leases and addresses are kept: <c>memory</c>, <c>sqlite</c> or <c>postgresql</c>, and the file or connection string.</summary>
+    public (string Kind, string Target) Store(ParseResult result) => result.GetValue(_store) ?? ("memory", "");
+
+    /// <summary>Fills the server options from a parsed command line.</summary>
+    public void Apply(ParseResult result, DhcpServerOptions options)
+    {
+        options.InterfaceName = result.GetRequiredValue(_interface);
+        var subnet = new DhcpSubnetOptions { Prefix = result.GetValue(_subnet), Mtu = result.GetValue(_mtu) };
+        AddAll(subnet.Routers, result.GetValue(_routers));
+        AddAll(subnet.DnsServers, result.GetValue(_dns));
+        AddAll(subnet.StaticRoutes, result.GetValue(_staticRoutes));
+        AddAll(subnet.Reservations, result.GetValue(_reservations));
+        if (result.GetValue(_pool) is { } pool)
         {
-            step(subnet);
+            (subnet.PoolStart, subnet.PoolEnd) = pool;
+        }
+
+        if (result.GetValue(_domain) is { } domain)
+        {
+            subnet.DomainName = domain;
+        }
+
+        if (result.GetValue(_leaseTime) is int seconds)
+        {
+            subnet.LeaseTime = TimeSpan.FromSeconds(seconds);
         }
 
         options.Subnets.Add(subnet);
     }
 
-    private string? Set(Action action)
+    private static void AddAll<T>(IList<T> list, List<T>? values)
     {
-        action();
-        return null;
-    }
-
-    private string? Add(Action<DhcpSubnetOptions> step)
-    {
-        _subnet.Add(step);
-        return null;
-    }
-
-    private static string? Address(string value, string option, Action<Ipv4Address> use)
-    {
-        if (!Ipv4Address.TryParse(value, out var address))
+        foreach (var value in values ?? [])
         {
-            return $"{option}: '{value}' is not an IPv4 address.";
+            list.Add(value);
         }
-
-        use(address);
-        return null;
     }
 
-    private string? Pool(string value)
-    {
-        var parts = value.Split('-');
-        if (parts.Length != 2 || !Ipv4Address.TryParse(parts[0], out var first) || !Ipv4Address.TryParse(parts[1], out var last))
-        {
-            return $"--pool: '{value}' is not a range such as 10.0.1.100-10.0.1.199.";
-        }
-
-        return Add(s => (s.PoolStart, s.PoolEnd) = (first, last));
-    }
-
-    private string? Dns(string value)
-    {
-        foreach (var part in value.Split(','))
-        {
-            if (Address(part, "--dns", a => _subnet.Add(s => s.DnsServers.Add(a))) is { } error)
-            {
-                return error;
-            }
-        }
-
-        return null;
-    }
-
-    private string? StaticRoute(string value)
-    {
-        var parts = value.Split('=');
-        if (parts.Length != 2 || !Ipv4Prefix.TryParse(parts[0], out var destination) || !Ipv4Address.TryParse(parts[1], out var gateway))
-        {
-            return $"--static-route: '{value}' is not CIDR=GATEWAY such as 192.168.0.0/16=10.0.1.254.";
-        }
-
-        return Add(s => s.StaticRoutes.Add(new ClasslessStaticRoute(destination, gateway)));
-    }
-
-    private string? Store(string value)
+    private static (string Kind, string Target) Store(string value)
     {
         int colon = value.IndexOf(':', StringComparison.Ordinal);
         (string kind, string target) = colon < 0 ? (value, "") : (value[..colon], value[(colon + 1)..]);
-        if (kind is not ("memory" or "sqlite" or "postgresql") || (kind == "memory") != (target.Length == 0))
-        {
-            return $"--store: '{value}' is not memory, sqlite:PATH or postgresql:CONNECTION-STRING.";
-        }
-
-        (StoreKind, StoreTarget) = (kind, target);
-        return null;
-    }
-
-    private string? Reservation(string value)
-    {
-        var parts = value.Split('=');
-        if (parts.Length != 2 || !MacAddress.TryParse(parts[0], out var mac) || !Ipv4Address.TryParse(parts[1], out var address))
-        {
-            return $"--reservation: '{value}' is not MAC=IP such as 02:00:00:00:00:01=10.0.1.10.";
-        }
-
-        return Add(s => s.Reservations.Add(new DhcpReservation { HardwareAddress = mac, Address = address }));
+        return kind is not ("memory" or "sqlite" or "postgresql") || (kind == "memory") != (target.Length == 0)
+            ? throw new FormatException($"'{value}' is not memory, sqlite:PATH or postgresql:CONNECTION-STRING.")
+            : (kind, target);
     }
 }

@@ -15,6 +15,11 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <remarks>
 /// Each overload also registers a <see cref="SqliteStoreHealthCheck"/> for its store (<see cref="SqliteStoreHealthCheck.IpamStoreName"/>,
 /// <see cref="SqliteStoreHealthCheck.LeaseStoreName"/>), which runs when the host calls <c>services.AddHealthChecks()</c>.
+/// The stores are singletons of the container, but the file is shared process-wide: every SQLite store of the
+/// process on the same file and options (in this container or another) shares its connections and its
+/// group-committing writer, and the file stays open until the last of them is disposed. Give two hosts of
+/// one process their own files when they must not wait on each other. See the remarks of
+/// <see cref="SqliteIpamStore"/>.
 /// </remarks>
 public static class SqliteStoreBuilderExtensions
 {

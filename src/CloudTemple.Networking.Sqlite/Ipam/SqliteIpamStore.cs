@@ -24,6 +24,19 @@ namespace CloudTemple.Networking.Sqlite;
 /// once its transaction has started, the call waits for the commit.
 /// </para>
 /// <para>
+/// <b>One writer per file in the process.</b> The SQLite stores of a process register their file in a
+/// process-wide registry, keyed by the full path and the options' <c>BusyTimeout</c> and <c>MaxAttempts</c>:
+/// every store opened on the same key, in any service container of the process, shares one set of
+/// connections and one group-committing writer, and writers on one path share one queue for the write lock
+/// even when their options differ. That is why an IPAM allocation and a lease save commit in one
+/// transaction with one disk sync, and why writers of one process never poll SQLite's busy handler against
+/// each other. The consequences: a write waits behind the other writes of the process on that file, whatever
+/// store or container made them; the file and its connections stay open until the last store on it is
+/// disposed; two hosts in one process (tests, for example) on one file are not isolated from each other, so
+/// give each its own file; and a path spelled differently (a symbolic or hard link) is a separate entry,
+/// still correct through SQLite's own locking, but without shared commits.
+/// </para>
+/// <para>
 /// Domain errors are the same <see cref="IpamException"/> types as <see cref="InMemoryIpamStore"/>;
 /// database failures (I/O, full disk, corruption, a lock held through every attempt) throw
 /// <see cref="SqliteStoreException"/>.

@@ -39,7 +39,7 @@ public sealed class DhcpLab : IDisposable
         Interop.RequireRoot();
         string ip = Interop.RequireTool("ip", "iproute2");
         string dotnet = Interop.RequireTool("dotnet", "dotnet-sdk-10.0");
-        string serverDll = FindSampleDll();
+        string serverDll = SamplePrograms.FindDll("DhcpServer");
         Interop.Require(File.Exists(serverDll), $"the sample server was not built at {serverDll}.");
 
         var lab = new DhcpLab();
@@ -204,23 +204,6 @@ public sealed class DhcpLab : IDisposable
         {
             _lines.Enqueue(line);
         }
-    }
-
-    // tests/<project>/bin/<Configuration>/net10.0/ -> samples/DhcpServer/bin/<Configuration>/net10.0/DhcpServer.dll
-    private static string FindSampleDll()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string framework = output.Name;
-        string configuration = output.Parent!.Name;
-        var root = output;
-        while (root is not null && !Directory.Exists(Path.Combine(root.FullName, "samples", "DhcpServer")))
-        {
-            root = root.Parent;
-        }
-
-        return root is null
-            ? "samples/DhcpServer (not found above the test output)"
-            : Path.Combine(root.FullName, "samples", "DhcpServer", "bin", configuration, framework, "DhcpServer.dll");
     }
 
     private sealed class Cleanup(Action action) : IDisposable
