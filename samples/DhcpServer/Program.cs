@@ -30,6 +30,9 @@ command.SetAction(async (parsed, cancellationToken) =>
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
     // Log levels from the environment, e.g. Logging__LogLevel__Default=Warning under a load test.
     builder.Configuration.AddEnvironmentVariables();
+    // Npgsql logs every command at Information; one line per SQL statement would drown the lease lines and slow the
+    // server under load. Logging__LogLevel__Npgsql=Information brings them back.
+    builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
     builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
     builder.Logging.AddSimpleConsole(console =>
     {
