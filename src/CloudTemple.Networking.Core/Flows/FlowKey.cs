@@ -109,14 +109,24 @@ public readonly record struct FlowKey(
     /// <returns>Whether a complete key was read.</returns>
     public static bool TryExtract(ReadOnlySpan<byte> frame, out FlowKey key, out FlowKeyError error)
     {
-        if (!PacketLayout.TryParse(frame, out var layout, out var parseError))
+        // One pass over the bytes with the same rules as PacketLayout.TryParse (shared helpers), without building a
+        // layout that would be thrown away: the key is read on every packet of a session lookup or ECMP choice.
+        int networkOffset = PacketLayout.SkipLinkHeader(frame, out ushort etherType);
+        if (networkOffset < 0)
         {
             key = default;
-            error = ToFlowKeyError(parseError);
+            error = FlowKeyError.Truncated;
             return false;
         }
 
-        return TryExtract(layout, frame, out key, out error);
+        if (etherType != EtherTypes.Ipv4)
+        {
+            key = default;
+            error = FlowKeyError.NotIpv4;
+            return false;
+        }
+
+        return TryExtractFromIpv4(frame[networkOffset..], out key, out error);
     }
 
     /// <summary>Reads the key of a bare IPv4 packet (no L2 header).</summary>
@@ -126,14 +136,37 @@ public readonly record struct FlowKey(
     /// <returns>Whether a complete key was read.</returns>
     public static bool TryExtractFromIpv4(ReadOnlySpan<byte> packet, out FlowKey key, out FlowKeyError error)
     {
-        if (!PacketLayout.TryParseIpv4(packet, out var layout, out var parseError))
+        key = default;
+        // The views are only read; they hold the header checks, so a key exists exactly when a PacketLayout would.
+        Span<byte> bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(packet), packet.Length);
+        if (!Ipv4Packet.TryParse(bytes, out var ip, out var parseError))
         {
-            key = default;
             error = ToFlowKeyError(parseError);
             return false;
         }
 
-        return TryExtract(layout, packet, out key, out error);
+        var source = ip.Source;
+        var destination = ip.Destination;
+        byte protocol = ip.Protocol;
+        if (ip.FragmentOffset != 0)
+        {
+            key = new FlowKey(source, destination, protocol, 0, 0);
+            error = FlowKeyError.NonFirstFragment;
+            return false;
+        }
+
+        var transport = ip.Payload;
+        int transportLength = transport.Length;
+        if (!PacketLayout.TryParseTransport(protocol, transport, ref transportLength, out _, out parseError))
+        {
+            error = ToFlowKeyError(parseError);
+            return false;
+        }
+
+        (ushort sourcePort, ushort destinationPort) = ReadPorts(protocol, transport);
+        key = new FlowKey(source, destination, protocol, sourcePort, destinationPort);
+        error = FlowKeyError.None;
+        return true;
     }
 
     /// <summary>Reads the key of a frame whose layout is already parsed.</summary>
@@ -160,8 +193,6 @@ public readonly record struct FlowKey(
         var source = Ipv4Address.Read(frame[(layout.NetworkOffset + 12)..]);
         var destination = Ipv4Address.Read(frame[(layout.NetworkOffset + 16)..]);
         byte protocol = layout.Protocol;
-        ushort sourcePort = 0;
-        ushort destinationPort = 0;
         if (layout.FragmentOffset != 0)
         {
             key = new FlowKey(source, destination, protocol, 0, 0);
@@ -169,31 +200,30 @@ public readonly record struct FlowKey(
             return false;
         }
 
-        ReadOnlySpan<byte> transport = frame[layout.TransportOffset..];
-        switch (protocol)
-        {
-            case IpProtocols.Tcp or IpProtocols.Udp:
-                sourcePort = BinaryPrimitives.ReadUInt16BigEndian(transport);
-                destinationPort = BinaryPrimitives.ReadUInt16BigEndian(transport[2..]);
-                break;
-            case IpProtocols.Icmp:
-                ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(transport[4..]);
-                switch (transport[0])
-                {
-                    case IcmpMessage.TypeEchoRequest or IcmpTimestampRequest or IcmpInformationRequest or IcmpAddressMaskRequest:
-                        sourcePort = identifier;
-                        break;
-                    case IcmpMessage.TypeEchoReply or IcmpTimestampReply or IcmpInformationReply or IcmpAddressMaskReply:
-                        destinationPort = identifier;
-                        break;
-                }
-
-                break;
-        }
-
+        (ushort sourcePort, ushort destinationPort) = ReadPorts(protocol, frame[layout.TransportOffset..]);
         key = new FlowKey(source, destination, protocol, sourcePort, destinationPort);
         error = FlowKeyError.None;
         return true;
+    }
+
+    // The ports of a transport header that passed PacketLayout's checks (TCP and UDP ports, an ICMP query's identifier).
+    private static (ushort SourcePort, ushort DestinationPort) ReadPorts(byte protocol, ReadOnlySpan<byte> transport)
+    {
+        switch (protocol)
+        {
+            case IpProtocols.Tcp or IpProtocols.Udp:
+                return (BinaryPrimitives.ReadUInt16BigEndian(transport), BinaryPrimitives.ReadUInt16BigEndian(transport[2..]));
+            case IpProtocols.Icmp:
+                ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(transport[4..]);
+                return transport[0] switch
+                {
+                    IcmpMessage.TypeEchoRequest or IcmpTimestampRequest or IcmpInformationRequest or IcmpAddressMaskRequest => (identifier, 0),
+                    IcmpMessage.TypeEchoReply or IcmpTimestampReply or IcmpInformationReply or IcmpAddressMaskReply => (0, identifier),
+                    _ => (0, 0),
+                };
+            default:
+                return (0, 0);
+        }
     }
 
     private static FlowKeyError ToFlowKeyError(PacketParseError error) => error switch
