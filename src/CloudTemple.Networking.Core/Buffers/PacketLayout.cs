@@ -223,8 +223,7 @@ public readonly record struct PacketLayout
         return true;
     }
 
-    // Shared with FlowKey's one-pass extraction: one set of transport checks for both.
-    internal static bool TryParseTransport(byte protocol, Span<byte> payload, ref int length, out int headerLength, out PacketParseError error)
+    private static bool TryParseTransport(byte protocol, Span<byte> payload, ref int length, out int headerLength, out PacketParseError error)
     {
         headerLength = 0;
         error = PacketParseError.None;
