@@ -139,44 +139,52 @@ public readonly record struct PacketLayout
     /// <returns>Whether the L2 header and, for IPv4, the IPv4 and transport headers are whole and consistent.</returns>
     public static bool TryParse(ReadOnlySpan<byte> frame, out PacketLayout layout, out PacketParseError error)
     {
-        layout = default;
-        if (frame.Length < EthernetFrame.HeaderLength)
+        int networkOffset = SkipLinkHeader(frame, out ushort etherType);
+        if (networkOffset < 0)
         {
+            layout = default;
             error = PacketParseError.Truncated;
             return false;
         }
 
-        int typeOffset = 12;
-        ushort etherType = BinaryPrimitives.ReadUInt16BigEndian(frame[typeOffset..]);
-        int tags = 0;
-        ushort outer = 0;
-        ushort inner = 0;
-        while (tags < 2 && (etherType == EtherTypes.Vlan || (tags == 0 && etherType == ServiceTagProtocolId)))
+        int tags = (networkOffset - EthernetFrame.HeaderLength) / TagLength;
+        ushort outer = tags > 0 ? ReadVlanId(frame[EthernetFrame.HeaderLength..]) : (ushort)0;
+        ushort inner = tags > 1 ? ReadVlanId(frame[(EthernetFrame.HeaderLength + TagLength)..]) : (ushort)0;
+        var l2 = new PacketLayout(frame.Length, networkOffset, etherType, tags, outer, inner);
+        return TryParseNetwork(l2, frame, out layout, out error);
+    }
+
+    /// <summary>
+    /// The offset of the L3 header after the Ethernet header and the tags that <see cref="TryParse"/> skips, and the
+    /// EtherType found there; -1 when the frame ends inside them. Shared with <see cref="FlowKey"/>'s one-pass extraction,
+    /// so that both accept exactly the same tag stacks.
+    /// </summary>
+    internal static int SkipLinkHeader(ReadOnlySpan<byte> frame, out ushort etherType)
+    {
+        etherType = 0;
+        if (frame.Length < EthernetFrame.HeaderLength)
         {
-            if (frame.Length < typeOffset + TagLength + 2)
-            {
-                error = PacketParseError.Truncated;
-                return false;
-            }
+            return -1;
+        }
 
-            ushort vlanId = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(frame[(typeOffset + 2)..]) & 0x0FFF);
-            if (tags == 0)
-            {
-                outer = vlanId;
-            }
-            else
-            {
-                inner = vlanId;
-            }
-
-            tags++;
+        int typeOffset = 12;
+        etherType = BinaryPrimitives.ReadUInt16BigEndian(frame[typeOffset..]);
+        for (int tags = 0; tags < 2 && (etherType == EtherTypes.Vlan || (tags == 0 && etherType == ServiceTagProtocolId)); tags++)
+        {
             typeOffset += TagLength;
+            if (frame.Length < typeOffset + 2)
+            {
+                return -1;
+            }
+
             etherType = BinaryPrimitives.ReadUInt16BigEndian(frame[typeOffset..]);
         }
 
-        var l2 = new PacketLayout(frame.Length, typeOffset + 2, etherType, tags, outer, inner);
-        return TryParseNetwork(l2, frame, out layout, out error);
+        return typeOffset + 2;
     }
+
+    // The 12-bit VLAN id of a tag control field (the 2 bytes after the tag's TPID, which sits 2 bytes before the field).
+    private static ushort ReadVlanId(ReadOnlySpan<byte> tagControl) => (ushort)(BinaryPrimitives.ReadUInt16BigEndian(tagControl) & 0x0FFF);
 
     /// <summary>Parses the layout of a bare IPv4 packet (no L2 header: <see cref="NetworkOffset"/> is 0), as read from a TUN device or a raw socket.</summary>
     /// <param name="packet">The packet, starting with the version field.</param>
@@ -188,7 +196,6 @@ public readonly record struct PacketLayout
 
     private static bool TryParseNetwork(in PacketLayout l2, ReadOnlySpan<byte> frame, out PacketLayout layout, out PacketParseError error)
     {
-        layout = default;
         if (l2.EtherType != EtherTypes.Ipv4)
         {
             layout = l2;
@@ -196,6 +203,7 @@ public readonly record struct PacketLayout
             return true;
         }
 
+        layout = default;
         // The views are only read here; they hold the validation rules, so that a layout exists exactly when they parse.
         Span<byte> bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(frame), frame.Length);
         if (!Ipv4Packet.TryParse(bytes[l2.NetworkOffset..], out var ip, out error))

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CloudTemple.Networking.Buffers;
 using CloudTemple.Networking.Packets;
@@ -109,14 +110,24 @@ public readonly record struct FlowKey(
     /// <returns>Whether a complete key was read.</returns>
     public static bool TryExtract(ReadOnlySpan<byte> frame, out FlowKey key, out FlowKeyError error)
     {
-        if (!PacketLayout.TryParse(frame, out var layout, out var parseError))
+        // One pass over the bytes with the same rules as PacketLayout.TryParse (its tag skip, the same view parsers), without building a
+        // layout that would be thrown away: the key is read on every packet of a session lookup or ECMP choice.
+        int networkOffset = PacketLayout.SkipLinkHeader(frame, out ushort etherType);
+        if (networkOffset < 0)
         {
             key = default;
-            error = ToFlowKeyError(parseError);
+            error = FlowKeyError.Truncated;
             return false;
         }
 
-        return TryExtract(layout, frame, out key, out error);
+        if (etherType != EtherTypes.Ipv4)
+        {
+            key = default;
+            error = FlowKeyError.NotIpv4;
+            return false;
+        }
+
+        return TryExtractNetwork(frame[networkOffset..], out key, out error);
     }
 
     /// <summary>Reads the key of a bare IPv4 packet (no L2 header).</summary>
@@ -124,16 +135,75 @@ public readonly record struct FlowKey(
     /// <param name="key">The key; for a non-first fragment the 3-tuple; otherwise <see langword="default"/> when the method returns <see langword="false"/>.</param>
     /// <param name="error">Why no complete key was read, or <see cref="FlowKeyError.None"/>.</param>
     /// <returns>Whether a complete key was read.</returns>
-    public static bool TryExtractFromIpv4(ReadOnlySpan<byte> packet, out FlowKey key, out FlowKeyError error)
+    public static bool TryExtractFromIpv4(ReadOnlySpan<byte> packet, out FlowKey key, out FlowKeyError error) =>
+        TryExtractNetwork(packet, out key, out error);
+
+    // Inlined into both entry points: a call with three out arguments costs as much as the header checks themselves.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryExtractNetwork(ReadOnlySpan<byte> packet, out FlowKey key, out FlowKeyError error)
     {
-        if (!PacketLayout.TryParseIpv4(packet, out var layout, out var parseError))
+        key = default;
+        // The views are only read; they hold the header checks (the same as PacketLayout's), so a key exists exactly when a layout would.
+        Span<byte> bytes = MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(packet), packet.Length);
+        if (!Ipv4Packet.TryParse(bytes, out var ip, out var parseError))
         {
-            key = default;
             error = ToFlowKeyError(parseError);
             return false;
         }
 
-        return TryExtract(layout, packet, out key, out error);
+        if (ip.FragmentOffset != 0)
+        {
+            key = new FlowKey(ip.Source, ip.Destination, ip.Protocol, 0, 0);
+            error = FlowKeyError.NonFirstFragment;
+            return false;
+        }
+
+        if (!TryReadPorts(ip.Protocol, ip.Payload, out ushort sourcePort, out ushort destinationPort, out parseError))
+        {
+            error = ToFlowKeyError(parseError);
+            return false;
+        }
+
+        key = new FlowKey(ip.Source, ip.Destination, ip.Protocol, sourcePort, destinationPort);
+        error = FlowKeyError.None;
+        return true;
+    }
+
+    // One switch that checks the transport header as PacketLayout does (the same view parsers) and reads the ports from it.
+    private static bool TryReadPorts(byte protocol, Span<byte> transport, out ushort sourcePort, out ushort destinationPort, out PacketParseError error)
+    {
+        sourcePort = 0;
+        destinationPort = 0;
+        error = PacketParseError.None;
+        switch (protocol)
+        {
+            case IpProtocols.Tcp:
+                if (!TcpSegment.TryParse(transport, out var tcp, out error))
+                {
+                    return false;
+                }
+
+                (sourcePort, destinationPort) = (tcp.SourcePort, tcp.DestinationPort);
+                return true;
+            case IpProtocols.Udp:
+                if (!UdpDatagram.TryParse(transport, out var udp, out error))
+                {
+                    return false;
+                }
+
+                (sourcePort, destinationPort) = (udp.SourcePort, udp.DestinationPort);
+                return true;
+            case IpProtocols.Icmp:
+                if (!IcmpMessage.TryParse(transport, out var icmp, out error))
+                {
+                    return false;
+                }
+
+                (sourcePort, destinationPort) = IcmpQueryPorts(icmp.Type, icmp.Identifier);
+                return true;
+            default:
+                return true;
+        }
     }
 
     /// <summary>Reads the key of a frame whose layout is already parsed.</summary>
@@ -160,8 +230,6 @@ public readonly record struct FlowKey(
         var source = Ipv4Address.Read(frame[(layout.NetworkOffset + 12)..]);
         var destination = Ipv4Address.Read(frame[(layout.NetworkOffset + 16)..]);
         byte protocol = layout.Protocol;
-        ushort sourcePort = 0;
-        ushort destinationPort = 0;
         if (layout.FragmentOffset != 0)
         {
             key = new FlowKey(source, destination, protocol, 0, 0);
@@ -169,32 +237,33 @@ public readonly record struct FlowKey(
             return false;
         }
 
-        ReadOnlySpan<byte> transport = frame[layout.TransportOffset..];
-        switch (protocol)
-        {
-            case IpProtocols.Tcp or IpProtocols.Udp:
-                sourcePort = BinaryPrimitives.ReadUInt16BigEndian(transport);
-                destinationPort = BinaryPrimitives.ReadUInt16BigEndian(transport[2..]);
-                break;
-            case IpProtocols.Icmp:
-                ushort identifier = BinaryPrimitives.ReadUInt16BigEndian(transport[4..]);
-                switch (transport[0])
-                {
-                    case IcmpMessage.TypeEchoRequest or IcmpTimestampRequest or IcmpInformationRequest or IcmpAddressMaskRequest:
-                        sourcePort = identifier;
-                        break;
-                    case IcmpMessage.TypeEchoReply or IcmpTimestampReply or IcmpInformationReply or IcmpAddressMaskReply:
-                        destinationPort = identifier;
-                        break;
-                }
-
-                break;
-        }
-
+        (ushort sourcePort, ushort destinationPort) = ReadPorts(protocol, frame[layout.TransportOffset..]);
         key = new FlowKey(source, destination, protocol, sourcePort, destinationPort);
         error = FlowKeyError.None;
         return true;
     }
+
+    // The ports of a transport header that passed PacketLayout's checks (TCP and UDP ports, an ICMP query's identifier).
+    private static (ushort SourcePort, ushort DestinationPort) ReadPorts(byte protocol, ReadOnlySpan<byte> transport)
+    {
+        switch (protocol)
+        {
+            case IpProtocols.Tcp or IpProtocols.Udp:
+                return (BinaryPrimitives.ReadUInt16BigEndian(transport), BinaryPrimitives.ReadUInt16BigEndian(transport[2..]));
+            case IpProtocols.Icmp:
+                return IcmpQueryPorts(transport[0], BinaryPrimitives.ReadUInt16BigEndian(transport[4..]));
+            default:
+                return (0, 0);
+        }
+    }
+
+    // An ICMP query's identifier stands as the port of the host that chose it: the requester's source, the replier's destination.
+    private static (ushort SourcePort, ushort DestinationPort) IcmpQueryPorts(byte type, ushort identifier) => type switch
+    {
+        IcmpMessage.TypeEchoRequest or IcmpTimestampRequest or IcmpInformationRequest or IcmpAddressMaskRequest => (identifier, 0),
+        IcmpMessage.TypeEchoReply or IcmpTimestampReply or IcmpInformationReply or IcmpAddressMaskReply => (0, identifier),
+        _ => (0, 0),
+    };
 
     private static FlowKeyError ToFlowKeyError(PacketParseError error) => error switch
     {

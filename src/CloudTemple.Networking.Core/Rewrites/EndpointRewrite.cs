@@ -17,6 +17,10 @@ namespace CloudTemple.Networking.Rewrites;
 /// </remarks>
 public readonly record struct EndpointRewrite
 {
+    // Where Side's address and port sit (in the IPv4 header, in the transport header): fixed per flow, so not chosen per packet.
+    private readonly byte _addressOffset;
+    private readonly byte _portOffset;
+
     private EndpointRewrite(EndpointSide side, Ipv4Address oldAddress, ushort oldPort, Ipv4Address newAddress, ushort newPort)
     {
         Side = side;
@@ -26,6 +30,7 @@ public readonly record struct EndpointRewrite
         NewPort = newPort;
         HeaderDelta = ChecksumDelta.Between(oldAddress, newAddress);
         TransportDelta = HeaderDelta + ChecksumDelta.Between(oldPort, newPort);
+        (_addressOffset, _portOffset) = side == EndpointSide.Source ? ((byte)Ipv4Packet.SourceOffset, (byte)0) : ((byte)Ipv4Packet.DestinationOffset, (byte)2);
     }
 
     /// <summary>The endpoint rewritten.</summary>
@@ -90,15 +95,15 @@ public readonly record struct EndpointRewrite
             return false;
         }
 
+        // The check is what the precomputed deltas cost per packet: they are right only for a packet that carries the old endpoint.
         var bytes = packet.Buffer;
-        (int addressOffset, int portOffset) = Side == EndpointSide.Source ? (Ipv4Packet.SourceOffset, 0) : (Ipv4Packet.DestinationOffset, 2);
-        if (Ipv4Address.Read(bytes[addressOffset..]) != OldAddress
-            || BinaryPrimitives.ReadUInt16BigEndian(bytes[(packet.HeaderLength + portOffset)..]) != OldPort)
+        if (Ipv4Address.Read(bytes[_addressOffset..]) != OldAddress
+            || BinaryPrimitives.ReadUInt16BigEndian(bytes[(packet.HeaderLength + _portOffset)..]) != OldPort)
         {
             return false;
         }
 
-        packet.RewriteEndpoint(addressOffset, portOffset, NewAddress, NewPort, HeaderDelta, TransportDelta, checksumOffset);
+        packet.RewriteEndpoint(_addressOffset, _portOffset, NewAddress, NewPort, HeaderDelta, TransportDelta, checksumOffset);
         return true;
     }
 }

@@ -1,4 +1,5 @@
 using CloudTemple.Networking.Buffers;
+using CloudTemple.Networking.Packets;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -73,5 +74,49 @@ public class FlowKeyProperties
                 && (extracted ? error == FlowKeyError.None : error != FlowKeyError.None)
                 && (error is FlowKeyError.NonFirstFragment || extracted || key == default))
             .Label($"extracted {extracted} ({error}), layout parsed {parsed}: {layout}");
+    }
+    /// <summary>
+    /// The one-pass extraction equals the layout-based path (parse a <see cref="PacketLayout"/>, then read the key from it)
+    /// in result, key and error reason, on valid frames, damaged frames and their prefixes.
+    /// </summary>
+    [Property(MaxTest = 2000)]
+    public Property One_pass_extraction_equals_the_layout_path(TestFrame valid, MutatedFrame mutated, byte cut)
+    {
+        var damaged = mutated.Build();
+        byte[][] frames = [valid.Build(), damaged, damaged[..Math.Min(cut, damaged.Length)]];
+        return frames.All(frame => SameOutcome(
+                FlowKey.TryExtract(frame, out var key, out var error), key, error,
+                ThroughLayout(PacketLayout.TryParse(frame, out var layout, out var parseError), layout, parseError, frame)))
+            .ToProperty();
+    }
+
+    /// <summary>The same for bare IPv4 packets against <see cref="PacketLayout.TryParseIpv4"/>.</summary>
+    [Property(MaxTest = 1000)]
+    public Property One_pass_extraction_of_a_bare_packet_equals_the_layout_path(MutatedFrame mutated, byte cut)
+    {
+        var frame = mutated.Build();
+        var packet = frame[Math.Min(mutated.Frame.NetworkOffset, frame.Length)..];
+        byte[][] packets = [packet, packet[..Math.Min(cut, packet.Length)]];
+        return packets.All(bytes => SameOutcome(
+                FlowKey.TryExtractFromIpv4(bytes, out var key, out var error), key, error,
+                ThroughLayout(PacketLayout.TryParseIpv4(bytes, out var layout, out var parseError), layout, parseError, bytes)))
+            .ToProperty();
+    }
+
+    private static bool SameOutcome(bool extracted, FlowKey key, FlowKeyError error, (bool Extracted, FlowKey Key, FlowKeyError Error) expected) =>
+        extracted == expected.Extracted && key == expected.Key && error == expected.Error;
+
+    // The reference: the key read from a parsed layout, parse errors mapped as FlowKey documents (short buffers are truncated).
+    private static (bool, FlowKey, FlowKeyError) ThroughLayout(bool parsed, PacketLayout layout, PacketParseError parseError, byte[] bytes)
+    {
+        if (!parsed)
+        {
+            return (false, default, parseError is PacketParseError.Truncated or PacketParseError.TotalLengthBeyondBuffer
+                ? FlowKeyError.Truncated
+                : FlowKeyError.Malformed);
+        }
+
+        bool extracted = FlowKey.TryExtract(layout, bytes, out var key, out var error);
+        return (extracted, key, error);
     }
 }
