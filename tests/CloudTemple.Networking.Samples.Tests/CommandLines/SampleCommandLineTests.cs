@@ -84,7 +84,11 @@ public class SampleCommandLineTests
         var result = SamplePrograms.Run("DhcpServer", ["--interface=lo", "--subnet=10.0.1.0/24", "--router=10.0.1.1", "--pool=10.0.2.1-10.0.2.9"]);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("DhcpServer: Subnet 10.0.1.0/24: pool 10.0.2.1-10.0.2.9 must be a range of host addresses inside", result.StandardError, StringComparison.Ordinal);
+        // The validator's own message, which names the option's key first.
+        Assert.StartsWith(
+            "DhcpServer: DhcpServerOptions:Subnets:0:PoolStart/PoolEnd: pool 10.0.2.1-10.0.2.9 must be a range of host addresses of 10.0.1.0/24",
+            result.StandardError,
+            StringComparison.Ordinal);
     }
 
     [Fact]
