@@ -26,6 +26,7 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
     private const int BufferSize = 2048;
     private const int SolSocket = 1;
     private const int SoBindToDevice = 25;
+    private const int NoSuchDevice = 19; // ENODEV
     private const int SoReceiveBufferForce = 33;
 
     private readonly DhcpLeaseEngine _engine;
@@ -60,7 +61,7 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
     /// <summary>Binds the socket and starts the receive loops and the reclaim timer.</summary>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>A task that completes when the server listens.</returns>
-    /// <exception cref="InvalidOperationException">No interface is configured, or it has no IPv4 address.</exception>
+    /// <exception cref="InvalidOperationException">No interface is configured, it does not exist, or it has no IPv4 address.</exception>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         string name = _options.InterfaceName ?? throw new InvalidOperationException("DhcpServerOptions.InterfaceName is required.");
@@ -71,7 +72,7 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.EnableBroadcast = true;
             // Only this interface's traffic, and replies (broadcasts included) leave through it.
-            socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(name + "\0"));
+            BindToDevice(socket, name);
             SetReceiveBuffer(socket, _options.ReceiveBufferSize);
             socket.Bind(new IPEndPoint(IPAddress.Any, _options.ServerPort));
         }
@@ -175,6 +176,20 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
         catch (SocketException)
         {
             socket.ReceiveBufferSize = bytes;
+        }
+    }
+
+    // SO_BINDTODEVICE fails with ENODEV (an "unknown socket error" in .NET) when the interface is missing, which happens
+    // when InterfaceAddress is set and the name was never looked up: say so in the words of FindInterfaceAddress.
+    private static void BindToDevice(Socket socket, string name)
+    {
+        try
+        {
+            socket.SetRawSocketOption(SolSocket, SoBindToDevice, Encoding.ASCII.GetBytes(name + "\0"));
+        }
+        catch (SocketException e) when (e.NativeErrorCode == NoSuchDevice || !NetworkInterface.GetAllNetworkInterfaces().Any(n => n.Name == name))
+        {
+            throw new InvalidOperationException($"Interface '{name}' does not exist.", e);
         }
     }
 

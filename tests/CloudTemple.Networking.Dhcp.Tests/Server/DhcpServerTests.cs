@@ -15,12 +15,12 @@ public class DhcpServerTests
     private static readonly int ServerPort = 20000 + Random.Shared.Next(10000);
     private static readonly int ClientPort = ServerPort + 1;
 
-    private static ServiceProvider BuildServer()
+    private static ServiceProvider BuildServer(string interfaceName = "lo")
     {
         var services = new ServiceCollection();
         services.AddDhcpServer(o =>
         {
-            o.InterfaceName = "lo";
+            o.InterfaceName = interfaceName;
             o.InterfaceAddress = Ipv4Address.Parse("127.0.0.1");
             o.ServerPort = ServerPort;
             o.ClientPort = ClientPort;
@@ -92,6 +92,18 @@ public class DhcpServerTests
         {
             await server.StopAsync(default);
         }
+    }
+
+    [SkippableFact]
+    public async Task An_interface_that_does_not_exist_is_named_at_start_even_with_its_address_configured()
+    {
+        Interop.RequireRoot();
+        await using var provider = BuildServer("ct-absent0");
+        var server = provider.GetRequiredService<DhcpServer>();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => server.StartAsync(default));
+
+        Assert.Equal("Interface 'ct-absent0' does not exist.", error.Message);
     }
 
     [Fact]
