@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using CloudTemple.Networking.Changes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -7,8 +8,8 @@ namespace CloudTemple.Networking.Ipam;
 /// <summary>
 /// The IPAM entry point: address spaces, subnet carving, address allocation and release,
 /// lookups and utilization. Each method is exactly one <see cref="IIpamStore"/> operation (so it
-/// is atomic), timed with the <see cref="TimeProvider"/>, counted on the Meter
-/// <c>CloudTemple.Networking.Ipam</c> and published on the change feed.
+/// is atomic), timed with the <see cref="TimeProvider"/>, measured on the Meter and traced on the
+/// ActivitySource named in <see cref="IpamTelemetry"/>, and published on <see cref="Changes"/>.
 /// </summary>
 /// <remarks>
 /// Thread-safe as its store: any number of callers may use one instance at once. The change feed
@@ -17,22 +18,12 @@ namespace CloudTemple.Networking.Ipam;
 /// </remarks>
 public sealed partial class IpamService : IDisposable
 {
-    /// <summary>The name of the Meter (and of the logging category's library).</summary>
-    public const string MeterName = "CloudTemple.Networking.Ipam";
-
     private readonly IIpamStore _store;
     private readonly IpamOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Meter _meter;
-    private readonly bool _ownsMeter;
-    private readonly IpamChangeFeed _changes;
-    private readonly Counter<long> _allocated;
-    private readonly Counter<long> _released;
-    private readonly Counter<long> _subnetsCarved;
-    private readonly Counter<long> _subnetsReleased;
-    private readonly Counter<long> _errors;
-    private readonly Counter<long> _changesDropped;
+    private readonly IpamMetrics _metrics;
+    private readonly ChangeFeed<IpamChange> _changes;
 
     /// <summary>Creates the service over a store.</summary>
     /// <param name="store">Where state lives (for example <see cref="InMemoryIpamStore"/>).</param>
@@ -50,18 +41,10 @@ public sealed partial class IpamService : IDisposable
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _options = options ?? new IpamOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ChangeFeedCapacity, 1, nameof(options));
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _ownsMeter = meterFactory is null;
-        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _allocated = _meter.CreateCounter<long>("cloudtemple.ipam.addresses.allocated", "{address}", "Addresses allocated.");
-        _released = _meter.CreateCounter<long>("cloudtemple.ipam.addresses.released", "{address}", "Addresses released.");
-        _subnetsCarved = _meter.CreateCounter<long>("cloudtemple.ipam.subnets.carved", "{subnet}", "Subnets carved.");
-        _subnetsReleased = _meter.CreateCounter<long>("cloudtemple.ipam.subnets.released", "{subnet}", "Subnets released.");
-        _errors = _meter.CreateCounter<long>("cloudtemple.ipam.errors", "{error}", "IPAM operations refused with a domain error, by error.type.");
-        _changesDropped = _meter.CreateCounter<long>("cloudtemple.ipam.changes.dropped", "{change}", "Changes dropped because a change-feed subscriber fell behind.");
-        _changes = new IpamChangeFeed(_options.ChangeFeedCapacity, () => _changesDropped.Add(1));
+        _metrics = new IpamMetrics(meterFactory);
+        _changes = new ChangeFeed<IpamChange>(_options.ChangeFeedCapacity, _metrics.ChangeDropped);
     }
 
     /// <summary>The store this service works on.</summary>
@@ -75,13 +58,35 @@ public sealed partial class IpamService : IDisposable
     /// <exception cref="PrefixOverlapException">Two pools overlap.</exception>
     public async ValueTask<AddressSpace> CreateSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(space);
+        using var operation = _metrics.Start("create_space", space.Name);
         try
         {
             var created = await _store.CreateSpaceAsync(space, cancellationToken).ConfigureAwait(false);
             Publish(IpamChangeKind.SpaceCreated, created.Name, null, null);
             return created;
         }
-        catch (IpamException error) when (CountError(error))
+        catch (Exception error) when (operation.Fail(error))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>Creates an address space unless it exists with the same definition (start-up that can run twice).</summary>
+    /// <param name="space">The definition.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored definition.</returns>
+    /// <exception cref="AddressSpaceConflictException">The space exists with another definition.</exception>
+    /// <exception cref="PrefixOverlapException">Two pools overlap.</exception>
+    public async ValueTask<AddressSpace> EnsureSpaceAsync(AddressSpace space, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        using var operation = _metrics.Start("ensure_space", space.Name);
+        try
+        {
+            return await _store.EnsureSpaceAsync(space, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (operation.Fail(error))
         {
             throw;
         }
@@ -102,13 +107,14 @@ public sealed partial class IpamService : IDisposable
     /// <inheritdoc cref="IIpamStore.AddPoolAsync"/>
     public async ValueTask<AddressSpace> AddPoolAsync(string space, Ipv4Prefix pool, CancellationToken cancellationToken = default)
     {
+        using var operation = _metrics.Start("add_pool", space);
         try
         {
             var updated = await _store.AddPoolAsync(space, pool, cancellationToken).ConfigureAwait(false);
             Publish(IpamChangeKind.PoolAdded, space, pool, null);
             return updated;
         }
-        catch (IpamException error) when (CountError(error))
+        catch (Exception error) when (operation.Fail(error))
         {
             throw;
         }
@@ -117,6 +123,7 @@ public sealed partial class IpamService : IDisposable
     /// <inheritdoc cref="IIpamStore.DeleteSpaceAsync"/>
     public async ValueTask<bool> DeleteSpaceAsync(string space, CancellationToken cancellationToken = default)
     {
+        using var operation = _metrics.Start("delete_space", space);
         try
         {
             bool deleted = await _store.DeleteSpaceAsync(space, cancellationToken).ConfigureAwait(false);
@@ -127,7 +134,7 @@ public sealed partial class IpamService : IDisposable
 
             return deleted;
         }
-        catch (IpamException error) when (CountError(error))
+        catch (Exception error) when (operation.Fail(error))
         {
             throw;
         }
@@ -152,15 +159,18 @@ public sealed partial class IpamService : IDisposable
     /// <exception cref="AddressOutsideSubnetException">An exclusion range reaches outside the subnet.</exception>
     public async ValueTask<Subnet> CarveSubnetAsync(SubnetRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        using var operation = _metrics.Start("carve_subnet", request.Space);
         try
         {
             var subnet = await _store.CarveSubnetAsync(request, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            _subnetsCarved.Add(1);
+            _metrics.SubnetsCarved.Add(1);
+            operation.Activity?.SetTag("cloudtemple.ipam.subnet", subnet.Prefix.ToString());
             LogSubnetCarved(_logger, subnet.Prefix, subnet.Space, subnet.Name);
             Publish(IpamChangeKind.SubnetCarved, subnet.Space, subnet.Prefix, null);
             return subnet;
         }
-        catch (IpamException error) when (CountError(error))
+        catch (Exception error) when (operation.Fail(error))
         {
             throw;
         }
@@ -170,11 +180,12 @@ public sealed partial class IpamService : IDisposable
     public async ValueTask<IReadOnlyList<AddressAllocation>> ReleaseSubnetAsync(
         string space, Ipv4Prefix subnet, bool force = false, CancellationToken cancellationToken = default)
     {
+        using var operation = _metrics.Start("release_subnet", space);
         try
         {
             var dropped = await _store.ReleaseSubnetAsync(space, subnet, force, cancellationToken).ConfigureAwait(false);
-            _subnetsReleased.Add(1);
-            _released.Add(dropped.Count);
+            _metrics.SubnetsReleased.Add(1);
+            _metrics.AddressesReleased.Add(dropped.Count);
             LogSubnetReleased(_logger, subnet, space, dropped.Count);
             foreach (var allocation in dropped)
             {
@@ -184,7 +195,7 @@ public sealed partial class IpamService : IDisposable
             Publish(IpamChangeKind.SubnetReleased, space, subnet, null);
             return dropped;
         }
-        catch (IpamException error) when (CountError(error))
+        catch (Exception error) when (operation.Fail(error))
         {
             throw;
         }
@@ -193,6 +204,10 @@ public sealed partial class IpamService : IDisposable
     /// <inheritdoc cref="IIpamStore.GetSubnetAsync"/>
     public ValueTask<Subnet?> GetSubnetAsync(string space, Ipv4Prefix subnet, CancellationToken cancellationToken = default) =>
         _store.GetSubnetAsync(space, subnet, cancellationToken);
+
+    /// <inheritdoc cref="IIpamStore.GetSubnetByNameAsync"/>
+    public ValueTask<Subnet?> GetSubnetByNameAsync(string space, string name, CancellationToken cancellationToken = default) =>
+        _store.GetSubnetByNameAsync(space, name, cancellationToken);
 
     /// <inheritdoc cref="IIpamStore.ListSubnetsAsync"/>
     public ValueTask<IReadOnlyList<Subnet>> ListSubnetsAsync(string space, CancellationToken cancellationToken = default) =>
@@ -213,18 +228,23 @@ public sealed partial class IpamService : IDisposable
     /// <exception cref="AddressInUseException">The specific address is held by another owner.</exception>
     public async ValueTask<AddressAllocation> AllocateAsync(AddressRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        using var operation = _metrics.Start("allocate", request.Space);
         try
         {
             var result = await _store.AllocateAsync(request, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            operation.Activity?.SetTag("cloudtemple.ipam.subnet", result.Allocation.Subnet.ToString());
+            operation.Activity?.SetTag("cloudtemple.ipam.address", result.Allocation.Address.ToString());
+            operation.Activity?.SetTag("cloudtemple.ipam.allocation.new", result.IsNew);
             if (result.IsNew)
             {
-                _allocated.Add(1);
+                _metrics.AddressesAllocated.Add(1);
                 Publish(IpamChangeKind.AddressAllocated, result.Allocation.Space, result.Allocation.Subnet, result.Allocation);
             }
 
             return result.Allocation;
         }
-        catch (IpamException error) when (CountError(error))
+        catch (Exception error) when (operation.Fail(error))
         {
             throw;
         }
@@ -241,18 +261,19 @@ public sealed partial class IpamService : IDisposable
     public async ValueTask<AddressAllocation?> ReleaseAsync(
         string space, Ipv4Address address, string? owner = null, CancellationToken cancellationToken = default)
     {
+        using var operation = _metrics.Start("release", space);
         try
         {
             var released = await _store.ReleaseAsync(space, address, owner, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             if (released is not null)
             {
-                _released.Add(1);
+                _metrics.AddressesReleased.Add(1);
                 Publish(IpamChangeKind.AddressReleased, space, released.Subnet, released);
             }
 
             return released;
         }
-        catch (IpamException error) when (CountError(error))
+        catch (Exception error) when (operation.Fail(error))
         {
             throw;
         }
@@ -266,10 +287,11 @@ public sealed partial class IpamService : IDisposable
     /// <exception cref="AddressSpaceNotFoundException">No such space.</exception>
     public async ValueTask<IReadOnlyList<AddressAllocation>> ReleaseOwnerAsync(string space, string owner, CancellationToken cancellationToken = default)
     {
+        using var operation = _metrics.Start("release_owner", space);
         try
         {
             var released = await _store.ReleaseOwnerAsync(space, owner, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            _released.Add(released.Count);
+            _metrics.AddressesReleased.Add(released.Count);
             foreach (var allocation in released)
             {
                 Publish(IpamChangeKind.AddressReleased, space, allocation.Subnet, allocation);
@@ -277,7 +299,7 @@ public sealed partial class IpamService : IDisposable
 
             return released;
         }
-        catch (IpamException error) when (CountError(error))
+        catch (Exception error) when (operation.Fail(error))
         {
             throw;
         }
@@ -324,29 +346,23 @@ public sealed partial class IpamService : IDisposable
         _store.GetSpaceUtilizationAsync(space, _time.GetUtcNow(), cancellationToken);
 
     /// <summary>
-    /// The changes made through this service from the first <c>MoveNextAsync</c> on, until
-    /// <paramref name="cancellationToken"/> is cancelled or the service is disposed.
+    /// The change feed: the changes made through this service; subscribe with
+    /// <see cref="IChangeFeed{T}.WatchAsync"/>. Ends when the service is disposed.
     /// </summary>
     /// <remarks>
-    /// Each enumeration is a subscriber with its own bounded buffer of
-    /// <see cref="IpamOptions.ChangeFeedCapacity"/> changes. Allocators never wait for a slow
-    /// subscriber: when its buffer is full the oldest change is dropped and counted on
-    /// <c>cloudtemple.ipam.changes.dropped</c>; a subscriber that must not miss anything re-reads
-    /// the state from the store after a drop.
+    /// Each subscriber has its own buffer of <see cref="IpamOptions.ChangeFeedCapacity"/> changes.
+    /// Allocators never wait for a slow subscriber: when its buffer is full its oldest change is
+    /// dropped, counted on <c>cloudtemple.ipam.changes.dropped</c> and seen by the subscriber as a gap
+    /// in <see cref="ChangeFeedEntry{T}.Sequence"/>; a subscriber that must not miss anything
+    /// re-reads the state from the store after a gap.
     /// </remarks>
-    /// <param name="cancellationToken">Ends the enumeration.</param>
-    /// <returns>The changes, in the order they were made.</returns>
-    public IAsyncEnumerable<IpamChange> WatchChangesAsync(CancellationToken cancellationToken = default) =>
-        _changes.WatchAsync(cancellationToken);
+    public IChangeFeed<IpamChange> Changes => _changes;
 
     /// <summary>Ends every change-feed enumeration and disposes the Meter if this service created it.</summary>
     public void Dispose()
     {
-        _changes.Complete();
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
+        _changes.Dispose();
+        _metrics.Dispose();
     }
 
     private void Publish(IpamChangeKind kind, string space, Ipv4Prefix? prefix, AddressAllocation? allocation)
@@ -355,13 +371,6 @@ public sealed partial class IpamService : IDisposable
         {
             _changes.Publish(new IpamChange(kind, space, prefix, allocation, _time.GetUtcNow()));
         }
-    }
-
-    // An exception filter that never catches: it counts the domain error and lets it go to the caller untouched.
-    private bool CountError(IpamException error)
-    {
-        _errors.Add(1, new KeyValuePair<string, object?>("error.type", error.GetType().Name));
-        return false;
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Carved subnet {Subnet} in address space {Space} ({Name})")]

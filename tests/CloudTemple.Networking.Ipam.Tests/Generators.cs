@@ -3,9 +3,6 @@ using FsCheck.Fluent;
 
 namespace CloudTemple.Networking.Ipam.Tests;
 
-/// <summary>One step of a random operation sequence; its numbers are interpreted by the test that runs it.</summary>
-public readonly record struct Operation(int Kind, int X, int Y, int Z);
-
 /// <summary>A small subnet with a random reserved-address policy and possibly an exclusion range.</summary>
 public sealed record SubnetCase(Ipv4Prefix Prefix, ReservedAddressPolicy Policy, Ipv4AddressRange[] Exclusions)
 {
@@ -31,14 +28,9 @@ public static partial class Generators
             policy,
             hasExclusion ? [new Ipv4AddressRange(new Ipv4Address(prefix.Network.Value + (uint)first), new Ipv4Address(prefix.Network.Value + (uint)last))] : []);
 
-    public static Gen<Operation> OperationGen =>
-        from kind in Gen.Choose(0, 99)
-        from x in Gen.Choose(0, 1023)
-        from y in Gen.Choose(0, 1023)
-        from z in Gen.Choose(0, 1023)
-        select new Operation(kind, x, y, z);
+    public static Gen<Operation> OperationGen => IpamModelCheck.OperationGen;
 
-    public static Gen<Operation[]> OperationsGen => Gen.Choose(1, 120).SelectMany(n => Gen.ArrayOf(OperationGen, n));
+    public static Gen<Operation[]> OperationsGen => IpamModelCheck.OperationsGen;
 
     public static Arbitrary<SubnetCase> SubnetCaseArb() => Arb.From(SubnetCaseGen);
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
@@ -14,6 +15,7 @@ namespace CloudTemple.Networking;
 /// <see cref="IPAddress.Parse(string)"/>, which also accepts forms such as <c>10.1</c> or octal.
 /// This type is immutable and thread-safe.
 /// </remarks>
+[TypeConverter(typeof(Ipv4AddressConverter))]
 public readonly struct Ipv4Address : IEquatable<Ipv4Address>, IComparable<Ipv4Address>, IComparable,
     ISpanFormattable, ISpanParsable<Ipv4Address>
 {

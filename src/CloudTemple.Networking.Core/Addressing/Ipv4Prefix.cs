@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
@@ -12,6 +13,7 @@ namespace CloudTemple.Networking;
 /// Ordering is by network address, then by length (shorter first), so that a sorted list puts
 /// a prefix before the prefixes it contains. This type is immutable and thread-safe.
 /// </remarks>
+[TypeConverter(typeof(Ipv4PrefixConverter))]
 public readonly struct Ipv4Prefix : IEquatable<Ipv4Prefix>, IComparable<Ipv4Prefix>, IComparable,
     ISpanFormattable, ISpanParsable<Ipv4Prefix>
 {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Net.NetworkInformation;
 using System.Security.Cryptography;
@@ -14,6 +15,7 @@ namespace CloudTemple.Networking;
 /// <c>"C"</c> (colons, the default), <c>"H"</c> (hyphens), <c>"D"</c> (Cisco dots) or <c>"N"</c> (bare),
 /// in lower case; upper-case format letters give upper-case digits. Immutable and thread-safe.
 /// </remarks>
+[TypeConverter(typeof(MacAddressConverter))]
 public readonly struct MacAddress : IEquatable<MacAddress>, IComparable<MacAddress>, IComparable,
     ISpanFormattable, ISpanParsable<MacAddress>
 {

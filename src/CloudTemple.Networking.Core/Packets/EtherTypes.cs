@@ -9,8 +9,11 @@ public static class EtherTypes
     /// <summary>ARP, 0x0806.</summary>
     public const ushort Arp = 0x0806;
 
-    /// <summary>An IEEE 802.1Q VLAN tag follows, 0x8100.</summary>
+    /// <summary>An IEEE 802.1Q VLAN tag follows (a customer tag, C-tag), 0x8100.</summary>
     public const ushort Vlan = 0x8100;
+
+    /// <summary>An IEEE 802.1ad service VLAN tag follows (S-tag, the outer tag of QinQ), 0x88A8.</summary>
+    public const ushort ServiceVlan = 0x88A8;
 
     /// <summary>IPv6, 0x86DD.</summary>
     public const ushort Ipv6 = 0x86DD;

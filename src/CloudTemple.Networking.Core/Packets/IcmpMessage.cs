@@ -3,7 +3,12 @@ using CloudTemple.Networking.Checksums;
 
 namespace CloudTemple.Networking.Packets;
 
-/// <summary>A view over an ICMP message (RFC 792): type, code, checksum, the 4-byte rest of header, and data.</summary>
+/// <summary>
+/// A view over an ICMP message (RFC 792): type, code, checksum, the 4-byte rest of header, and data.
+/// Queries (<see cref="IsQuery"/>) carry an identifier that NAT rewrites through <see cref="Identifier"/>; errors
+/// (<see cref="IsError"/>) quote the offending datagram, read with <see cref="TryParseQuotedPacket"/>.
+/// </summary>
+/// <remarks>A view is as thread-safe as the buffer it wraps: not at all when the buffer is shared and written.</remarks>
 public readonly ref struct IcmpMessage
 {
     /// <summary>The ICMP header length (type, code, checksum, rest of header).</summary>
@@ -60,7 +65,10 @@ public readonly ref struct IcmpMessage
         set => BinaryPrimitives.WriteUInt16BigEndian(_buffer[2..], value);
     }
 
-    /// <summary>The identifier of an echo or other query (bytes 4-5); setting it updates the checksum incrementally, as NAT does.</summary>
+    /// <summary>
+    /// The identifier of an echo or other query (bytes 4-5); setting it updates the checksum incrementally (RFC 1624),
+    /// as NAT does, in one call. Meaningful for queries only (<see cref="IsQuery"/>).
+    /// </summary>
     public ushort Identifier
     {
         get => BinaryPrimitives.ReadUInt16BigEndian(_buffer[4..]);
@@ -74,8 +82,39 @@ public readonly ref struct IcmpMessage
     /// <summary>The sequence number of an echo or other query (bytes 6-7).</summary>
     public ushort SequenceNumber => BinaryPrimitives.ReadUInt16BigEndian(_buffer[6..]);
 
+    /// <summary>Whether this is an error message (types 3, 4, 5, 11, 12; see <see cref="IcmpTypes.IsError"/>).</summary>
+    public bool IsError => IcmpTypes.IsError(Type);
+
+    /// <summary>Whether this is a query with an identifier (echo, timestamp, information, address mask; see <see cref="IcmpTypes.IsQuery"/>).</summary>
+    public bool IsQuery => IcmpTypes.IsQuery(Type);
+
+    /// <summary>
+    /// The next-hop MTU of a "fragmentation needed and DF set" error (type 3, code 4; RFC 1191 section 4), or 0 for any
+    /// other message. 0 in a fragmentation needed error comes from a router older than RFC 1191: the MTU is unknown.
+    /// </summary>
+    public ushort NextHopMtu =>
+        Type == IcmpTypes.DestinationUnreachable && Code == (byte)DestinationUnreachableCode.FragmentationNeeded
+            ? BinaryPrimitives.ReadUInt16BigEndian(_buffer[6..])
+            : (ushort)0;
+
     /// <summary>The data after the 8-byte header.</summary>
     public Span<byte> Data => _buffer[HeaderLength..];
+
+    /// <summary>Parses the datagram quoted in the data of an error message; see <see cref="IcmpQuotedPacket.TryParse"/>. Never throws.</summary>
+    /// <param name="quoted">The view when the method returns <see langword="true"/>.</param>
+    /// <param name="error">Why the data was refused, or <see cref="PacketParseError.None"/>; <see cref="PacketParseError.NotAnIcmpError"/> for a message that is not an error.</param>
+    /// <returns>Whether this is an error message quoting an IPv4 header and at least 8 bytes.</returns>
+    public bool TryParseQuotedPacket(out IcmpQuotedPacket quoted, out PacketParseError error)
+    {
+        if (!IsError)
+        {
+            quoted = default;
+            error = PacketParseError.NotAnIcmpError;
+            return false;
+        }
+
+        return IcmpQuotedPacket.TryParse(Data, out quoted, out error);
+    }
 
     /// <summary>Whether the checksum is correct over the whole message.</summary>
     public bool IsChecksumValid => InternetChecksum.Sum(_buffer) == 0xFFFF;

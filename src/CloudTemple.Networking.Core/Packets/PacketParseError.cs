@@ -23,4 +23,10 @@ public enum PacketParseError
 
     /// <summary>An ARP packet is not Ethernet/IPv4 (hardware type 1, protocol 0x0800, lengths 6 and 4).</summary>
     UnsupportedAddressFormat,
+
+    /// <summary>An ICMP message is not an error, so it quotes no datagram.</summary>
+    NotAnIcmpError,
+
+    /// <summary>A VXLAN header has the I flag clear (RFC 7348 section 5): no valid VNI; a VTEP drops and counts it.</summary>
+    VxlanInstanceFlagNotSet,
 }

@@ -4,6 +4,12 @@ using CloudTemple.Networking.Checksums;
 namespace CloudTemple.Networking.Packets;
 
 /// <summary>A view over a TCP segment (RFC 9293): ports, sequence numbers, flags, options, checksum and payload.</summary>
+/// <remarks>
+/// The setters of the sequence and acknowledgment numbers, the flags and the window, the port rewrites and the MSS
+/// clamp keep the checksum valid incrementally (RFC 1624): none needs the pseudo-header. The port setters write the
+/// field only (use <see cref="RewriteSourcePort"/> and <see cref="RewriteDestinationPort"/> to keep the checksum).
+/// A view over a caller's buffer: not safe for concurrent use of the same bytes.
+/// </remarks>
 public readonly ref struct TcpSegment
 {
     /// <summary>The header length without options.</summary>
@@ -42,34 +48,50 @@ public readonly ref struct TcpSegment
     /// <summary>The bytes of the segment.</summary>
     public Span<byte> Buffer => _buffer;
 
-    /// <summary>The source port.</summary>
+    /// <summary>The source port. The setter writes the field only; <see cref="RewriteSourcePort"/> also updates the checksum.</summary>
     public ushort SourcePort
     {
         get => BinaryPrimitives.ReadUInt16BigEndian(_buffer);
         set => BinaryPrimitives.WriteUInt16BigEndian(_buffer, value);
     }
 
-    /// <summary>The destination port.</summary>
+    /// <summary>The destination port. The setter writes the field only; <see cref="RewriteDestinationPort"/> also updates the checksum.</summary>
     public ushort DestinationPort
     {
         get => BinaryPrimitives.ReadUInt16BigEndian(_buffer[2..]);
         set => BinaryPrimitives.WriteUInt16BigEndian(_buffer[2..], value);
     }
 
-    /// <summary>The sequence number.</summary>
-    public uint SequenceNumber => BinaryPrimitives.ReadUInt32BigEndian(_buffer[4..]);
+    /// <summary>The sequence number; setting it updates the checksum incrementally.</summary>
+    public uint SequenceNumber
+    {
+        get => BinaryPrimitives.ReadUInt32BigEndian(_buffer[4..]);
+        set => WriteWord32(4, value);
+    }
 
-    /// <summary>The acknowledgment number.</summary>
-    public uint AcknowledgmentNumber => BinaryPrimitives.ReadUInt32BigEndian(_buffer[8..]);
+    /// <summary>The acknowledgment number; setting it updates the checksum incrementally.</summary>
+    public uint AcknowledgmentNumber
+    {
+        get => BinaryPrimitives.ReadUInt32BigEndian(_buffer[8..]);
+        set => WriteWord32(8, value);
+    }
 
     /// <summary>The header length in bytes (data offset × 4).</summary>
     public int HeaderLength => (_buffer[12] >> 4) * 4;
 
-    /// <summary>The control bits.</summary>
-    public TcpFlags Flags => (TcpFlags)_buffer[13];
+    /// <summary>The control bits; setting them updates the checksum incrementally.</summary>
+    public TcpFlags Flags
+    {
+        get => (TcpFlags)_buffer[13];
+        set => WriteWord(12, (ushort)((_buffer[12] << 8) | (byte)value));
+    }
 
-    /// <summary>The receive window.</summary>
-    public ushort Window => BinaryPrimitives.ReadUInt16BigEndian(_buffer[14..]);
+    /// <summary>The receive window; setting it updates the checksum incrementally.</summary>
+    public ushort Window
+    {
+        get => BinaryPrimitives.ReadUInt16BigEndian(_buffer[14..]);
+        set => WriteWord(14, value);
+    }
 
     /// <summary>The checksum field.</summary>
     public ushort Checksum
@@ -104,6 +126,61 @@ public readonly ref struct TcpSegment
         Checksum = InternetChecksum.ComputeWithPseudoHeader(source, destination, IpProtocols.Tcp, _buffer);
     }
 
+    /// <summary>Rewrites the source port and updates the checksum incrementally.</summary>
+    /// <param name="port">The new source port.</param>
+    public void RewriteSourcePort(ushort port) => WriteWord(0, port);
+
+    /// <summary>Rewrites the destination port and updates the checksum incrementally.</summary>
+    /// <param name="port">The new destination port.</param>
+    public void RewriteDestinationPort(ushort port) => WriteWord(2, port);
+
+    /// <summary>
+    /// Enumerates the options, without allocating. Enumeration ends at End of Option List, at the end of the header,
+    /// or at the first malformed option (a missing or short length, or one running past the header), after which
+    /// <see cref="TcpOptionEnumerator.IsMalformed"/> is <see langword="true"/>.
+    /// </summary>
+    /// <returns>The enumerator (usable in <see langword="foreach"/>; call <see cref="TcpOptionEnumerator.MoveNext"/> yourself to read <see cref="TcpOptionEnumerator.IsMalformed"/> at the end).</returns>
+    public TcpOptionEnumerator EnumerateOptions() => new(_buffer[..HeaderLength]);
+
+    /// <summary>Reads the Maximum Segment Size option (kind 2, length 4), if the options hold one before any malformed option.</summary>
+    /// <param name="maximumSegmentSize">The MSS when the method returns <see langword="true"/>.</param>
+    /// <returns>Whether the segment carries a well-formed MSS option.</returns>
+    public bool TryGetMaximumSegmentSize(out ushort maximumSegmentSize)
+    {
+        int offset = FindMaximumSegmentSize();
+        maximumSegmentSize = offset < 0 ? (ushort)0 : BinaryPrimitives.ReadUInt16BigEndian(_buffer[offset..]);
+        return offset >= 0;
+    }
+
+    /// <summary>
+    /// Lowers the Maximum Segment Size option of a SYN (or SYN-ACK) to <paramref name="maximum"/> when it is larger, and
+    /// updates the checksum incrementally. This is how a tunnel endpoint keeps TCP segments inside a smaller path MTU
+    /// (an overlay MTU of 1450 gives an MSS of 1410).
+    /// </summary>
+    /// <remarks>
+    /// Only segments with SYN set carry an MSS (RFC 9293 section 3.7.1); others are left alone. The first well-formed
+    /// MSS option (kind 2, length 4) before any malformed option is clamped, wherever it is aligned. A SYN without an MSS
+    /// option is left alone: an option cannot be inserted in place.
+    /// </remarks>
+    /// <param name="maximum">The largest MSS to let through.</param>
+    /// <returns>Whether the MSS option was lowered.</returns>
+    public bool ClampMaximumSegmentSize(ushort maximum)
+    {
+        if ((Flags & TcpFlags.Syn) == 0)
+        {
+            return false;
+        }
+
+        int offset = FindMaximumSegmentSize();
+        if (offset < 0 || BinaryPrimitives.ReadUInt16BigEndian(_buffer[offset..]) <= maximum)
+        {
+            return false;
+        }
+
+        WriteWord(offset, maximum);
+        return true;
+    }
+
     /// <summary>Writes a TCP header with a zero checksum; call <see cref="UpdateChecksum"/> once the payload is in place.</summary>
     /// <param name="destination">Where to write; at least the header length.</param>
     /// <param name="sourcePort">The source port.</param>
@@ -134,5 +211,37 @@ public readonly ref struct TcpSegment
         BinaryPrimitives.WriteUInt32BigEndian(destination[16..], 0);
         options.CopyTo(destination[MinHeaderLength..]);
         return headerLength;
+    }
+
+    // The offset in the segment of the MSS option's value, or -1.
+    private int FindMaximumSegmentSize()
+    {
+        foreach (var option in EnumerateOptions())
+        {
+            if (option.Kind == TcpOptionKinds.MaximumSegmentSize && option.Length == 4)
+            {
+                return option.Offset + 2;
+            }
+        }
+
+        return -1;
+    }
+
+    private void WriteWord32(int offset, uint value)
+    {
+        WriteWord(offset, (ushort)(value >> 16));
+        WriteWord(offset + 2, (ushort)value);
+    }
+
+    // Writes a 16-bit field and updates the checksum by RFC 1624 equation 3. A field at an odd offset straddles two
+    // checksum words, where its bytes count swapped (RFC 1071 section 2(B)), so the update uses the swapped values.
+    private void WriteWord(int offset, ushort value)
+    {
+        var field = _buffer[offset..];
+        ushort oldValue = BinaryPrimitives.ReadUInt16BigEndian(field);
+        BinaryPrimitives.WriteUInt16BigEndian(field, value);
+        Checksum = offset % 2 == 0
+            ? InternetChecksum.Update(Checksum, oldValue, value)
+            : InternetChecksum.Update(Checksum, BinaryPrimitives.ReverseEndianness(oldValue), BinaryPrimitives.ReverseEndianness(value));
     }
 }

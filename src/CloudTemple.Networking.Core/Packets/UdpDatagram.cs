@@ -4,6 +4,11 @@ using CloudTemple.Networking.Checksums;
 namespace CloudTemple.Networking.Packets;
 
 /// <summary>A view over a UDP datagram (RFC 768): ports, length, checksum and payload.</summary>
+/// <remarks>
+/// The port rewrites keep the checksum valid incrementally with RFC 768's rules: a checksum of 0 ("none") stays 0,
+/// and an updated checksum of 0 is stored as 0xFFFF. The port setters write the field only.
+/// A view over a caller's buffer: not safe for concurrent use of the same bytes.
+/// </remarks>
 public readonly ref struct UdpDatagram
 {
     /// <summary>The UDP header length.</summary>
@@ -48,14 +53,14 @@ public readonly ref struct UdpDatagram
     /// <summary>The bytes of the datagram (header and payload).</summary>
     public Span<byte> Buffer => _buffer;
 
-    /// <summary>The source port.</summary>
+    /// <summary>The source port. The setter writes the field only; <see cref="RewriteSourcePort"/> also updates the checksum.</summary>
     public ushort SourcePort
     {
         get => BinaryPrimitives.ReadUInt16BigEndian(_buffer);
         set => BinaryPrimitives.WriteUInt16BigEndian(_buffer, value);
     }
 
-    /// <summary>The destination port.</summary>
+    /// <summary>The destination port. The setter writes the field only; <see cref="RewriteDestinationPort"/> also updates the checksum.</summary>
     public ushort DestinationPort
     {
         get => BinaryPrimitives.ReadUInt16BigEndian(_buffer[2..]);
@@ -94,6 +99,14 @@ public readonly ref struct UdpDatagram
         Checksum = checksum == 0 ? (ushort)0xFFFF : checksum;
     }
 
+    /// <summary>Rewrites the source port and updates the checksum incrementally (0, "no checksum", stays 0).</summary>
+    /// <param name="port">The new source port.</param>
+    public void RewriteSourcePort(ushort port) => RewritePort(0, port);
+
+    /// <summary>Rewrites the destination port and updates the checksum incrementally (0, "no checksum", stays 0).</summary>
+    /// <param name="port">The new destination port.</param>
+    public void RewriteDestinationPort(ushort port) => RewritePort(2, port);
+
     /// <summary>Writes a UDP header with a zero checksum; call <see cref="UpdateChecksum"/> once the payload is in place.</summary>
     /// <param name="destination">Where to write; at least <see cref="HeaderLength"/> bytes.</param>
     /// <param name="sourcePort">The source port.</param>
@@ -110,5 +123,13 @@ public readonly ref struct UdpDatagram
         BinaryPrimitives.WriteUInt16BigEndian(destination[4..], (ushort)(HeaderLength + payloadLength));
         BinaryPrimitives.WriteUInt16BigEndian(destination[6..], 0);
         return HeaderLength;
+    }
+
+    private void RewritePort(int offset, ushort port)
+    {
+        var field = _buffer[offset..];
+        var delta = ChecksumDelta.Between(BinaryPrimitives.ReadUInt16BigEndian(field), port);
+        BinaryPrimitives.WriteUInt16BigEndian(field, port);
+        Checksum = delta.ApplyToUdp(Checksum);
     }
 }

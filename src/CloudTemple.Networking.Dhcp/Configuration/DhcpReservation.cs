@@ -1,7 +1,12 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace CloudTemple.Networking.Dhcp;
 
 /// <summary>A fixed address for one client, matched by its MAC address or by its client identifier (option 61).</summary>
-/// <remarks>Set exactly one of <see cref="HardwareAddress"/> and <see cref="ClientIdentifier"/>. Not thread-safe while being configured.</remarks>
+/// <remarks>
+/// Set exactly one of <see cref="HardwareAddress"/> and <see cref="ClientIdentifier"/>. In configuration the client
+/// identifier is a list of byte values (<c>"ClientIdentifier": [1, 2, 0, 94, 16, 0, 1]</c>). Not thread-safe while being configured.
+/// </remarks>
 public sealed class DhcpReservation
 {
     /// <summary>The client's MAC address (chaddr of an Ethernet client).</summary>
@@ -14,6 +19,8 @@ public sealed class DhcpReservation
     public Ipv4Address Address { get; set; }
 
     /// <summary>The host name sent to the client (option 12), if any.</summary>
+    [Length(1, 255)]
+    [RegularExpression(DhcpSubnetOptions.DomainNamePattern, ErrorMessage = "The field {0} must be a host name (letters, digits, '-' and '_' in dot-separated labels).")]
     public string? HostName { get; set; }
 
     /// <inheritdoc/>

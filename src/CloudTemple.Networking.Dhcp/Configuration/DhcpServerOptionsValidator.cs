@@ -1,81 +1,88 @@
+using CloudTemple.Networking.Configuration;
 using CloudTemple.Networking.Dhcp.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace CloudTemple.Networking.Dhcp;
 
-/// <summary>Checks <see cref="DhcpServerOptions"/>: subnets that do not overlap, pools and reservations inside their subnet, consistent timers.</summary>
-/// <remarks>Thread-safe (stateless).</remarks>
+/// <summary>
+/// Checks <see cref="DhcpServerOptions"/>: first the ranges and formats its DataAnnotations attributes declare, then the
+/// rules that involve several values: a subnet is set (not 0.0.0.0/0) and at most a /30, subnets do not overlap, pools,
+/// routers and reservations lie inside their subnet, T1 &lt;= T2 &lt;= lease time.
+/// </summary>
+/// <remarks>
+/// Each message starts with the configuration key it is about (<c>Dhcp:Subnets:0:Prefix</c> when the options were bound
+/// by <c>AddDhcpServer(configuration)</c>, <c>DhcpServerOptions:Subnets:0:Prefix</c> otherwise). Thread-safe (stateless).
+/// </remarks>
 public sealed class DhcpServerOptionsValidator : IValidateOptions<DhcpServerOptions>
 {
     private readonly bool _requireInterface;
+    private readonly OptionsKeys<DhcpServerOptions> _keys;
+    private readonly AnnotatedOptionsValidator<DhcpServerOptions, DhcpServerOptionsAnnotations> _annotations;
 
     /// <summary>Creates a validator.</summary>
     /// <param name="requireInterface">Whether <see cref="DhcpServerOptions.InterfaceName"/> is required (it is for the UDP server, not for the in-process engine).</param>
-    public DhcpServerOptionsValidator(bool requireInterface = false) => _requireInterface = requireInterface;
+    public DhcpServerOptionsValidator(bool requireInterface = false)
+        : this(requireInterface, new OptionsKeys<DhcpServerOptions>())
+    {
+    }
+
+    internal DhcpServerOptionsValidator(bool requireInterface, OptionsKeys<DhcpServerOptions> keys)
+    {
+        _requireInterface = requireInterface;
+        _keys = keys;
+        _annotations = new(keys);
+    }
 
     /// <inheritdoc/>
     public ValidateOptionsResult Validate(string? name, DhcpServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = GetFailures(options);
+        var failures = GetFailures(name, options);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     /// <summary>Lists what is wrong with the options (empty when they are valid).</summary>
     /// <param name="options">The options.</param>
-    /// <returns>One message per problem, naming the objects involved.</returns>
-    public IReadOnlyList<string> GetFailures(DhcpServerOptions options)
+    /// <returns>One message per problem, naming the key and the objects involved.</returns>
+    public IReadOnlyList<string> GetFailures(DhcpServerOptions options) => GetFailures(Options.DefaultName, options);
+
+    private List<string> GetFailures(string? name, DhcpServerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        var annotations = _annotations.Validate(name, options);
+        if (annotations.Failed)
+        {
+            failures.AddRange(annotations.Failures ?? [annotations.FailureMessage]);
+        }
+
+        string Key(string member) => _keys.Of(name, member);
+
         if (options.Subnets.Count == 0)
         {
-            failures.Add("At least one subnet is required.");
+            failures.Add($"{Key("Subnets")}: at least one subnet is required.");
         }
 
         if (_requireInterface && string.IsNullOrWhiteSpace(options.InterfaceName))
         {
-            failures.Add("InterfaceName is required: the server binds to one interface.");
-        }
-
-        if (options.OfferHoldTime <= TimeSpan.Zero)
-        {
-            failures.Add($"OfferHoldTime must be positive; it is {options.OfferHoldTime}.");
-        }
-
-        if (options.DeclineProbation < TimeSpan.Zero)
-        {
-            failures.Add($"DeclineProbation must not be negative; it is {options.DeclineProbation}.");
-        }
-
-        if (options.ReclaimInterval <= TimeSpan.Zero)
-        {
-            failures.Add($"ReclaimInterval must be positive; it is {options.ReclaimInterval}.");
-        }
-
-        if (options.ServerPort is < 1 or > 65535 || options.ClientPort is < 1 or > 65535)
-        {
-            failures.Add($"Ports must be 1 to 65535; they are {options.ServerPort} and {options.ClientPort}.");
-        }
-
-        if (options.ReceiveBufferSize < 4096)
-        {
-            failures.Add($"ReceiveBufferSize must be at least 4096 bytes; it is {options.ReceiveBufferSize}.");
-        }
-
-        if (options.ReceiveConcurrency < 1)
-        {
-            failures.Add($"ReceiveConcurrency must be at least 1; it is {options.ReceiveConcurrency}.");
+            failures.Add($"{Key("InterfaceName")}: required, the server binds to one interface.");
         }
 
         for (int i = 0; i < options.Subnets.Count; i++)
         {
-            ValidateSubnet(options.Subnets[i], failures);
+            string subnetKey = Key($"Subnets:{i}");
+            if (options.Subnets[i] is not { } subnet)
+            {
+                failures.Add($"{subnetKey}: a subnet is null.");
+                continue;
+            }
+
+            ValidateSubnet(subnet, subnetKey, failures);
             for (int j = 0; j < i; j++)
             {
-                if (options.Subnets[i].Prefix.Overlaps(options.Subnets[j].Prefix))
+                if (options.Subnets[j] is { } other && subnet.Prefix.Length > 0 && other.Prefix.Length > 0 && subnet.Prefix.Overlaps(other.Prefix))
                 {
-                    failures.Add($"Subnets {options.Subnets[j].Prefix} and {options.Subnets[i].Prefix} overlap.");
+                    failures.Add($"{subnetKey}:Prefix: subnets {other.Prefix} ({Key($"Subnets:{j}")}) and {subnet.Prefix} overlap.");
                 }
             }
         }
@@ -83,12 +90,19 @@ public sealed class DhcpServerOptionsValidator : IValidateOptions<DhcpServerOpti
         return failures;
     }
 
-    private static void ValidateSubnet(DhcpSubnetOptions subnet, List<string> failures)
+    private static void ValidateSubnet(DhcpSubnetOptions subnet, string key, List<string> failures)
     {
         var prefix = subnet.Prefix;
+        if (prefix.Length == 0)
+        {
+            // The default of an unset (or unbindable) prefix: serving it would hand out 0.0.0.1 upwards.
+            failures.Add($"{key}:Prefix: the subnet is unset or 0.0.0.0/0; set the subnet served, for example \"10.0.1.0/24\".");
+            return;
+        }
+
         if (prefix.Length > 30)
         {
-            failures.Add($"Subnet {prefix} is too small to serve: use a /30 or larger.");
+            failures.Add($"{key}:Prefix: subnet {prefix} is too small to serve: use a /30 or larger.");
             return;
         }
 
@@ -98,37 +112,22 @@ public sealed class DhcpServerOptionsValidator : IValidateOptions<DhcpServerOpti
         var end = subnet.PoolEnd ?? lastHost;
         if (start < firstHost || end > lastHost || start > end)
         {
-            failures.Add($"Subnet {prefix}: pool {start}-{end} must be a range of host addresses inside {firstHost}-{lastHost}.");
+            failures.Add($"{key}:PoolStart/PoolEnd: pool {start}-{end} must be a range of host addresses of {prefix}, inside {firstHost}-{lastHost}.");
         }
 
-        foreach (var router in subnet.Routers)
+        for (int i = 0; i < subnet.Routers.Count; i++)
         {
-            if (!prefix.Contains(router))
+            if (!prefix.Contains(subnet.Routers[i]))
             {
-                failures.Add($"Subnet {prefix}: router {router} is not inside the subnet.");
+                failures.Add($"{key}:Routers:{i}: router {subnet.Routers[i]} is not inside subnet {prefix}.");
             }
-        }
-
-        if (subnet.Mtu is < 68 or > 65535)
-        {
-            failures.Add($"Subnet {prefix}: MTU {subnet.Mtu} must be 68 to 65535.");
-        }
-
-        if (subnet.LeaseTime < TimeSpan.FromSeconds(1) || subnet.LeaseTime.TotalSeconds >= uint.MaxValue)
-        {
-            failures.Add($"Subnet {prefix}: lease time {subnet.LeaseTime} must be between 1 s and 2^32-1 s.");
         }
 
         var t1 = subnet.RenewalTime ?? subnet.LeaseTime / 2;
         var t2 = subnet.RebindingTime ?? subnet.LeaseTime * 0.875;
         if (t1 <= TimeSpan.Zero || t1 > t2 || t2 > subnet.LeaseTime)
         {
-            failures.Add($"Subnet {prefix}: timers must satisfy 0 < T1 ({t1}) <= T2 ({t2}) <= lease time ({subnet.LeaseTime}).");
-        }
-
-        if (subnet.DomainName is { } domain && (domain.Length is 0 or > 255 || !System.Text.Ascii.IsValid(domain)))
-        {
-            failures.Add($"Subnet {prefix}: domain name '{domain}' must be 1 to 255 ASCII characters.");
+            failures.Add($"{key}:RenewalTime/RebindingTime: timers of {prefix} must satisfy 0 < T1 ({t1}) <= T2 ({t2}) <= lease time ({subnet.LeaseTime}).");
         }
 
         try
@@ -137,39 +136,40 @@ public sealed class DhcpServerOptionsValidator : IValidateOptions<DhcpServerOpti
         }
         catch (ArgumentException e)
         {
-            failures.Add($"Subnet {prefix}: domain search list: {e.Message}");
+            failures.Add($"{key}:DomainSearch: domain search list of {prefix}: {e.Message}");
         }
 
         var addresses = new HashSet<Ipv4Address>();
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var reservation in subnet.Reservations)
+        var clients = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < subnet.Reservations.Count; i++)
         {
-            if (reservation is null)
+            string reservationKey = $"{key}:Reservations:{i}";
+            if (subnet.Reservations[i] is not { } reservation)
             {
-                failures.Add($"Subnet {prefix}: a reservation is null.");
+                failures.Add($"{reservationKey}: a reservation is null.");
                 continue;
             }
 
             if (reservation.HardwareAddress.HasValue == (reservation.ClientIdentifier is not null))
             {
-                failures.Add($"Subnet {prefix}: reservation {reservation} must name either a MAC address or a client identifier.");
+                failures.Add($"{reservationKey}: reservation {reservation} must name either a MAC address (HardwareAddress) or a client identifier (ClientIdentifier).");
             }
-            else if (!keys.Add(reservation.HardwareAddress?.ToString() ?? Convert.ToHexString([.. reservation.ClientIdentifier!])))
+            else if (!clients.Add(reservation.HardwareAddress?.ToString() ?? Convert.ToHexString([.. reservation.ClientIdentifier!])))
             {
-                failures.Add($"Subnet {prefix}: reservation {reservation} names the same client as another reservation.");
+                failures.Add($"{reservationKey}: reservation {reservation} names the same client as another reservation of {prefix}.");
             }
 
             if (reservation.Address < firstHost || reservation.Address > lastHost)
             {
-                failures.Add($"Subnet {prefix}: reservation {reservation} is not a host address of the subnet.");
+                failures.Add($"{reservationKey}:Address: reservation {reservation} is not a host address of {prefix}.");
             }
             else if (!addresses.Add(reservation.Address))
             {
-                failures.Add($"Subnet {prefix}: address {reservation.Address} is reserved twice.");
+                failures.Add($"{reservationKey}:Address: address {reservation.Address} is reserved twice in {prefix}.");
             }
             else if (subnet.Routers.Contains(reservation.Address) || subnet.ServerIdentifier == reservation.Address)
             {
-                failures.Add($"Subnet {prefix}: reservation {reservation} takes the address of a router or of the server.");
+                failures.Add($"{reservationKey}:Address: reservation {reservation} takes the address of a router or of the server.");
             }
         }
     }

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using CloudTemple.Networking.Changes;
 using CloudTemple.Networking.Dhcp.Protocol;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,7 +17,8 @@ namespace CloudTemple.Networking.Dhcp;
 /// keys); different clients are handled in parallel, and the address they could both want is arbitrated by
 /// the pool, whose operations are atomic (also across engines sharing it). Parallel clients let a durable
 /// store commit several leases at once. A lease is written to the <see cref="ILeaseStore"/> before its DHCPACK is written.
-/// All times come from the <see cref="TimeProvider"/>.
+/// All times come from the <see cref="TimeProvider"/>. Each message is measured on the Meter and traced (one span) on the
+/// ActivitySource named in <see cref="DhcpTelemetry"/>; lease changes are published on <see cref="Changes"/>.
 /// </remarks>
 public sealed class DhcpLeaseEngine : IDisposable
 {
@@ -33,7 +36,7 @@ public sealed class DhcpLeaseEngine : IDisposable
     private readonly ILogger _logger;
     private readonly DhcpMetrics _metrics;
     private readonly ClientGates _gates = new();
-    private readonly DhcpLeaseFeed _feed = new();
+    private readonly ChangeFeed<DhcpLeaseEvent> _feed;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="options">The options (validated here too).</param>
@@ -73,10 +76,19 @@ public sealed class DhcpLeaseEngine : IDisposable
         _time = timeProvider;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _metrics = new DhcpMetrics(meterFactory);
+        _feed = new ChangeFeed<DhcpLeaseEvent>(value.ChangeFeedCapacity, _metrics.ChangeDropped);
     }
 
-    /// <summary>The name of the engine's <see cref="Meter"/>.</summary>
-    public static string MeterName => DhcpMetrics.MeterName;
+    /// <summary>
+    /// The lease change feed: bound, released, declined and expired leases, in the order the engine took its
+    /// decisions; subscribe with <see cref="IChangeFeed{T}.WatchAsync"/>. Completed when the engine is disposed.
+    /// </summary>
+    /// <remarks>
+    /// Each subscriber has its own buffer of <see cref="DhcpServerOptions.ChangeFeedCapacity"/> entries. The
+    /// server never waits for a subscriber: when its buffer is full the oldest entry is dropped, counted on
+    /// <c>cloudtemple.dhcp.changes.dropped</c> and seen by the subscriber as a gap in <see cref="ChangeFeedEntry{T}.Sequence"/>.
+    /// </remarks>
+    public IChangeFeed<DhcpLeaseEvent> Changes => _feed;
 
     /// <summary>The served subnets.</summary>
     public IReadOnlyList<DhcpSubnet> Subnets => _subnets;
@@ -90,13 +102,56 @@ public sealed class DhcpLeaseEngine : IDisposable
     public async ValueTask<DhcpProcessResult> ProcessAsync(
         ReadOnlyMemory<byte> request, Memory<byte> reply, DhcpRequestContext context, CancellationToken cancellationToken)
     {
-        var drop = TryRead(request.Span, out var message);
-        if (message is null || drop != DhcpDropReason.None)
+        long started = Stopwatch.GetTimestamp();
+        using var activity = DhcpTelemetry.Source.StartActivity("dhcp.process_message", ActivityKind.Server);
+        var type = DhcpMessageType.None;
+        try
         {
-            return Drop(message?.Type ?? DhcpMessageType.None, drop);
+            var drop = TryRead(request.Span, out var message);
+            type = message?.Type ?? DhcpMessageType.None;
+            var result = message is null || drop != DhcpDropReason.None
+                ? Drop(type, drop)
+                : await ProcessCoreAsync(message, reply, context, activity, cancellationToken).ConfigureAwait(false);
+            string outcome = result.HasReply ? "replied" : result.DropReason != DhcpDropReason.None ? "dropped" : "no_reply";
+            _metrics.Processed(type, outcome, Stopwatch.GetElapsedTime(started));
+            if (activity is not null)
+            {
+                activity.SetTag("cloudtemple.dhcp.message_type", DhcpMetrics.Name(type));
+                activity.SetTag("cloudtemple.dhcp.result", outcome);
+                if (result.HasReply)
+                {
+                    activity.SetTag("cloudtemple.dhcp.reply_type", DhcpMetrics.Name(result.ReplyType));
+                }
+                else if (result.DropReason != DhcpDropReason.None)
+                {
+                    activity.SetTag("cloudtemple.dhcp.drop_reason", DhcpMetrics.ReasonName(result.DropReason));
+                }
+            }
+
+            return result;
+        }
+        catch (Exception error)
+        {
+            string errorType = error is OperationCanceledException ? "cancelled" : error.GetType().Name;
+            _metrics.Processed(type, "error", Stopwatch.GetElapsedTime(started));
+            activity?.SetTag("cloudtemple.dhcp.message_type", DhcpMetrics.Name(type));
+            activity?.SetTag("cloudtemple.dhcp.result", "error");
+            activity?.SetTag("error.type", errorType);
+            activity?.SetStatus(ActivityStatusCode.Error, error.Message);
+            throw;
+        }
+    }
+
+    private async ValueTask<DhcpProcessResult> ProcessCoreAsync(
+        DhcpRequest message, Memory<byte> reply, DhcpRequestContext context, Activity? activity, CancellationToken cancellationToken)
+    {
+        _metrics.Received(message.Type);
+        if (activity is not null)
+        {
+            activity.SetTag("cloudtemple.dhcp.transaction_id", message.TransactionId.ToString("x8", System.Globalization.CultureInfo.InvariantCulture));
+            activity.SetTag("cloudtemple.dhcp.client", message.Key.ToString());
         }
 
-        _metrics.Received(message.Type);
         var subnet = SelectSubnet(message, context);
         if (subnet is null)
         {
@@ -151,22 +206,17 @@ public sealed class DhcpLeaseEngine : IDisposable
         }
 
         _metrics.Sent(decision.Reply);
+        if (activity is not null)
+        {
+            activity.SetTag("cloudtemple.dhcp.subnet", subnet.Prefix.ToString());
+            if (decision.YourAddress != Ipv4Address.Any)
+            {
+                activity.SetTag("cloudtemple.dhcp.address", decision.YourAddress.ToString());
+            }
+        }
+
         var (destination, port) = Destination(message, decision.Reply);
         return new DhcpProcessResult(length, decision.Reply, destination, port, DhcpDropReason.None);
-    }
-
-    /// <summary>
-    /// The lease change feed: bound, released, declined and expired leases, from the first
-    /// <c>MoveNextAsync</c> on. Each enumeration has its own bounded buffer of <paramref name="capacity"/>
-    /// entries; when a reader falls that far behind, the oldest entries are dropped (the server never waits).
-    /// </summary>
-    /// <param name="capacity">The buffer size per enumeration. Default 1024.</param>
-    /// <param name="cancellationToken">Ends the enumeration.</param>
-    /// <returns>The events, in the order the engine took its decisions.</returns>
-    public IAsyncEnumerable<DhcpLeaseEvent> WatchLeasesAsync(int capacity = 1024, CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        return _feed.SubscribeAsync(capacity, cancellationToken);
     }
 
     /// <summary>Reclaims what ran out: expired offers and probations free their address; expired leases become <see cref="DhcpLeaseState.Expired"/> (remembered for the same client) and free theirs.</summary>
@@ -174,6 +224,7 @@ public sealed class DhcpLeaseEngine : IDisposable
     /// <returns>How many records were reclaimed.</returns>
     public async ValueTask<int> ReclaimExpiredAsync(CancellationToken cancellationToken)
     {
+        using var activity = DhcpTelemetry.Source.StartActivity("dhcp.reclaim_expired");
         int reclaimed = 0;
         var now = _time.GetUtcNow();
         foreach (var candidate in await _store.FindExpiredAsync(now, ReclaimBatch, cancellationToken).ConfigureAwait(false))
@@ -193,7 +244,7 @@ public sealed class DhcpLeaseEngine : IDisposable
                     var expired = lease with { State = DhcpLeaseState.Expired };
                     await _store.SaveAsync(expired, cancellationToken).ConfigureAwait(false);
                     _metrics.Lease("expired");
-                    _feed.Publish(DhcpLeaseEventKind.Expired, expired);
+                    PublishLease(DhcpLeaseEventKind.Expired, expired);
                 }
                 else
                 {
@@ -216,14 +267,25 @@ public sealed class DhcpLeaseEngine : IDisposable
             _metrics.PoolUsage(subnet.Prefix, allocated, subnet.DynamicSize);
         }
 
+        activity?.SetTag("cloudtemple.dhcp.reclaimed", reclaimed);
         return reclaimed;
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
+        _feed.Dispose();
         _metrics.Dispose();
         _gates.Dispose();
+    }
+
+    // Builds the entry only when someone reads the feed.
+    private void PublishLease(DhcpLeaseEventKind kind, DhcpLease lease)
+    {
+        if (_feed.HasSubscribers)
+        {
+            _feed.Publish(new DhcpLeaseEvent(kind, lease));
+        }
     }
 
     private DhcpDropReason TryRead(ReadOnlySpan<byte> bytes, out DhcpRequest? request)
@@ -406,7 +468,7 @@ public sealed class DhcpLeaseEngine : IDisposable
             request.HostName ?? holder?.HostName);
         await _store.SaveAsync(lease, cancellationToken).ConfigureAwait(false);
         _metrics.Lease("acked");
-        _feed.Publish(DhcpLeaseEventKind.Bound, lease);
+        PublishLease(DhcpLeaseEventKind.Bound, lease);
         DhcpLog.Leased(_logger, DhcpMessageType.Ack, address, request.Key, request.Mac, subnet.Prefix, (long)subnet.LeaseTime.TotalSeconds, lease.HostName);
         return Decision.Ack(address, reservedFor);
     }
@@ -439,7 +501,7 @@ public sealed class DhcpLeaseEngine : IDisposable
         var declined = holder with { Client = DhcpClientKey.ForDeclined(address), State = DhcpLeaseState.Declined, ExpiresAt = until };
         await _store.SaveAsync(declined, cancellationToken).ConfigureAwait(false);
         _metrics.Lease("declined");
-        _feed.Publish(DhcpLeaseEventKind.Declined, declined);
+        PublishLease(DhcpLeaseEventKind.Declined, declined);
         DhcpLog.Declined(_logger, address, request.Key, until);
         return Decision.None;
     }
@@ -466,7 +528,7 @@ public sealed class DhcpLeaseEngine : IDisposable
         var released = holder with { State = DhcpLeaseState.Released, ExpiresAt = now };
         await _store.SaveAsync(released, cancellationToken).ConfigureAwait(false);
         _metrics.Lease("released");
-        _feed.Publish(DhcpLeaseEventKind.Released, released);
+        PublishLease(DhcpLeaseEventKind.Released, released);
         DhcpLog.Released(_logger, holder.Address, request.Key);
         return Decision.None;
     }

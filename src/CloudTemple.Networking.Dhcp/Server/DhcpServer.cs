@@ -35,6 +35,8 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
     private readonly List<Task> _loops = [];
     private CancellationTokenSource? _stopping;
     private Socket? _socket;
+    private int _receiveLoops;
+    private Exception? _lastReceiveError;
 
     /// <summary>Creates the server (nothing is bound until <see cref="StartAsync"/>).</summary>
     /// <param name="engine">The lease engine.</param>
@@ -82,6 +84,8 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
         _socket = socket;
         _stopping = new CancellationTokenSource();
         var token = _stopping.Token;
+        // Counted before they run, so that a health check right after start sees them; each loop leaving subtracts itself.
+        Volatile.Write(ref _receiveLoops, _options.ReceiveConcurrency);
         for (int i = 0; i < _options.ReceiveConcurrency; i++)
         {
             _loops.Add(Task.Run(() => ReceiveLoopAsync(socket, token), CancellationToken.None));
@@ -123,6 +127,41 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
         stopping?.Cancel();
         _socket?.Dispose();
         stopping?.Dispose();
+    }
+
+    // Read by DhcpServerHealthCheck: whether the socket is bound and every receive loop runs, and why not.
+    internal (bool Listening, string Description) Probe()
+    {
+        var socket = Volatile.Read(ref _socket);
+        if (Volatile.Read(ref _stopping) is null || socket is null)
+        {
+            return (false, $"The DHCP server is not listening: it is not started or has stopped (interface {_options.InterfaceName}, port {_options.ServerPort}).");
+        }
+
+        bool bound;
+        try
+        {
+            bound = socket.IsBound && socket.LocalEndPoint is not null;
+        }
+        catch (ObjectDisposedException)
+        {
+            bound = false;
+        }
+
+        if (!bound)
+        {
+            return (false, $"The DHCP server's socket on {_options.InterfaceName} port {_options.ServerPort} is closed or not bound.");
+        }
+
+        int loops = Volatile.Read(ref _receiveLoops);
+        if (loops < _options.ReceiveConcurrency)
+        {
+            return (false, $"The DHCP server on {_options.InterfaceName} port {_options.ServerPort} runs {loops} of its {_options.ReceiveConcurrency} receive loops.");
+        }
+
+        return Volatile.Read(ref _lastReceiveError) is { } error
+            ? (false, $"The DHCP server on {_options.InterfaceName} port {_options.ServerPort} fails to receive: {error.Message}")
+            : (true, $"The DHCP server listens on {_options.InterfaceName} ({LocalAddress}) port {_options.ServerPort} with {loops} receive loops.");
     }
 
     // A large buffer absorbs bursts (a rack booting) and pauses (JIT, GC) without drops. SO_RCVBUFFORCE passes
@@ -170,8 +209,14 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
                 }
                 catch (SocketException e)
                 {
+                    Volatile.Write(ref _lastReceiveError, e);
                     Log.ReceiveFailed(_logger, e);
                     continue;
+                }
+
+                if (_lastReceiveError is not null)
+                {
+                    Volatile.Write(ref _lastReceiveError, null);
                 }
 
                 try
@@ -199,6 +244,7 @@ public sealed partial class DhcpServer : IHostedService, IDisposable
         }
         finally
         {
+            Interlocked.Decrement(ref _receiveLoops);
             ArrayPool<byte>.Shared.Return(request);
             ArrayPool<byte>.Shared.Return(reply);
         }

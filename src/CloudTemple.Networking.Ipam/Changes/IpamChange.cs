@@ -1,6 +1,6 @@
 namespace CloudTemple.Networking.Ipam;
 
-/// <summary>One change of IPAM state, as published on <see cref="IpamService.WatchChangesAsync"/>.</summary>
+/// <summary>One change of IPAM state, as published on <see cref="IpamService.Changes"/>.</summary>
 /// <remarks>Immutable and thread-safe.</remarks>
 /// <param name="Kind">What happened.</param>
 /// <param name="Space">The address space's name.</param>

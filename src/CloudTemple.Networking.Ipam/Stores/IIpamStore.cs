@@ -34,6 +34,18 @@ public interface IIpamStore
     /// <exception cref="PrefixOverlapException">Two pools overlap.</exception>
     ValueTask<AddressSpace> CreateSpaceAsync(AddressSpace space, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Creates an address space unless it exists; returns the stored definition when it exists with the
+    /// same definition (name, pools in order, reuse hold, default policy). Atomic, so that hosts starting
+    /// at once on one durable store all succeed and agree.
+    /// </summary>
+    /// <param name="space">The definition; its pools must not overlap each other.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored definition.</returns>
+    /// <exception cref="AddressSpaceConflictException">The space exists with another definition (the message names the difference).</exception>
+    /// <exception cref="PrefixOverlapException">Two pools overlap.</exception>
+    ValueTask<AddressSpace> EnsureSpaceAsync(AddressSpace space, CancellationToken cancellationToken);
+
     /// <summary>Adds a pool CIDR to a space.</summary>
     /// <param name="space">The space's name.</param>
     /// <param name="pool">The CIDR; it must not overlap the space's other pools.</param>
@@ -60,7 +72,11 @@ public interface IIpamStore
     /// <returns>The definitions.</returns>
     ValueTask<IReadOnlyList<AddressSpace>> ListSpacesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Carves a subnet: an explicit CIDR, or the next free prefix of a length (smallest fitting hole first, then lowest address).</summary>
+    /// <summary>
+    /// Carves a subnet: an explicit CIDR, or the next free prefix of a length (smallest fitting hole
+    /// first, then lowest address). A request with a <see cref="SubnetRequest.RequestKey"/> that the
+    /// space holds returns the subnet carved under it and changes nothing.
+    /// </summary>
     /// <param name="request">What to carve.</param>
     /// <param name="now">The carve time.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -70,7 +86,8 @@ public interface IIpamStore
     /// <exception cref="PrefixOutsidePoolsException">The CIDR (or the pool named) is not inside a pool of the space.</exception>
     /// <exception cref="PoolExhaustedException">No free prefix of the length is left.</exception>
     /// <exception cref="AddressOutsideSubnetException">An exclusion range reaches outside the subnet.</exception>
-    /// <exception cref="ArgumentException">The subnet is too small for its reserved-address policy.</exception>
+    /// <exception cref="SubnetNameInUseException">Another subnet of the space has the name (both are named).</exception>
+    /// <exception cref="ArgumentException">The subnet is too small for its reserved-address policy, or the request key was used for another request.</exception>
     ValueTask<Subnet> CarveSubnetAsync(SubnetRequest request, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Releases a subnet back to its pool (merging free space); refused while it holds allocations unless <paramref name="force"/>.</summary>
@@ -91,6 +108,14 @@ public interface IIpamStore
     /// <returns>The subnet, or null when it is not carved.</returns>
     /// <exception cref="AddressSpaceNotFoundException">No such space.</exception>
     ValueTask<Subnet?> GetSubnetAsync(string space, Ipv4Prefix subnet, CancellationToken cancellationToken);
+
+    /// <summary>Finds a subnet by its name.</summary>
+    /// <param name="space">The space's name.</param>
+    /// <param name="name">The subnet's name (exact, case-sensitive).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The subnet, or null when no subnet of the space has the name.</returns>
+    /// <exception cref="AddressSpaceNotFoundException">No such space.</exception>
+    ValueTask<Subnet?> GetSubnetByNameAsync(string space, string name, CancellationToken cancellationToken);
 
     /// <summary>Lists the subnets of a space in address order.</summary>
     /// <param name="space">The space's name.</param>

@@ -18,19 +18,25 @@ public sealed class InMemoryIpamStore : IIpamStore
     /// <inheritdoc/>
     public ValueTask<AddressSpace> CreateSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(space);
-        ArgumentOutOfRangeException.ThrowIfLessThan(space.ReuseHold, TimeSpan.Zero);
-        cancellationToken.ThrowIfCancellationRequested();
-        for (int i = 0; i < space.Pools.Count; i++)
+        var state = NewSpace(space, cancellationToken);
+        return _spaces.TryAdd(space.Name, state) ? new(space) : throw new AddressSpaceExistsException(space.Name);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<AddressSpace> EnsureSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
+    {
+        var state = NewSpace(space, cancellationToken);
+        var stored = _spaces.GetOrAdd(space.Name, state);
+        lock (stored.Gate)
         {
-            for (int j = 0; j < i; j++)
-            {
-                if (space.Pools[i].Overlaps(space.Pools[j]))
-                {
-                    throw new PrefixOverlapException(space.Name, space.Pools[i], space.Pools[j], "pool");
-                }
-            }
+            return stored.Definition.Equals(space) ? new(stored.Definition) : throw new AddressSpaceConflictException(stored.Definition, space);
         }
+    }
+
+    private static SpaceState NewSpace(AddressSpace space, CancellationToken cancellationToken)
+    {
+        SubnetLayout.ThrowIfInvalid(space);
+        cancellationToken.ThrowIfCancellationRequested();
 
         var state = new SpaceState(space);
         foreach (var pool in space.Pools)
@@ -38,12 +44,7 @@ public sealed class InMemoryIpamStore : IIpamStore
             AddPool(state, pool);
         }
 
-        if (!_spaces.TryAdd(space.Name, state))
-        {
-            throw new AddressSpaceExistsException(space.Name);
-        }
-
-        return new(space);
+        return state;
     }
 
     /// <inheritdoc/>
@@ -109,6 +110,11 @@ public sealed class InMemoryIpamStore : IIpamStore
         lock (state.Gate)
         {
             ThrowIfDeleted(state);
+            if (request.RequestKey is { } key && state.SubnetKeys.TryGetValue(key, out var keyed))
+            {
+                return new(SubnetLayout.ThrowIfRetryDiffers(request, state.Subnets[keyed].Definition));
+            }
+
             var policy = request.ReservedAddresses ?? state.Definition.DefaultReservedAddresses ?? ReservedAddressPolicy.Default;
             policy.ThrowIfTooSmall(1UL << (32 - request.Length));
             PoolState pool;
@@ -117,11 +123,13 @@ public sealed class InMemoryIpamStore : IIpamStore
             {
                 pool = state.Pools.Find(p => p.Prefix.Contains(wanted))
                     ?? throw new PrefixOutsidePoolsException(request.Space, wanted, state.Definition.Pools);
-                ThrowIfExclusionsOutside(request.Exclusions, wanted);
+                SubnetLayout.ThrowIfExclusionsOutside(wanted, request.Exclusions);
                 if (FindOverlappingSubnet(state, wanted) is { } existing)
                 {
                     throw new PrefixOverlapException(request.Space, wanted, existing, "subnet");
                 }
+
+                ThrowIfNameInUse(state, request, wanted);
 
                 if (!pool.Blocks.TryTake(wanted))
                 {
@@ -140,7 +148,8 @@ public sealed class InMemoryIpamStore : IIpamStore
 
                 try
                 {
-                    ThrowIfExclusionsOutside(request.Exclusions, prefix);
+                    SubnetLayout.ThrowIfExclusionsOutside(prefix, request.Exclusions);
+                    ThrowIfNameInUse(state, request, prefix);
                 }
                 catch
                 {
@@ -152,6 +161,7 @@ public sealed class InMemoryIpamStore : IIpamStore
             var subnet = new Subnet(request.Space, prefix, pool.Prefix, policy)
             {
                 Name = request.Name,
+                RequestKey = request.RequestKey,
                 Exclusions = request.Exclusions,
                 CarvedAt = now,
             };
@@ -166,6 +176,16 @@ public sealed class InMemoryIpamStore : IIpamStore
 
             state.Subnets.Add(prefix, subnetState);
             state.SubnetOrder.Add(prefix);
+            if (subnet.Name is { } name)
+            {
+                state.SubnetNames.Add(name, prefix);
+            }
+
+            if (subnet.RequestKey is { } requestKey)
+            {
+                state.SubnetKeys.Add(requestKey, prefix);
+            }
+
             state.SubnetsPerLength[prefix.Length]++;
             return new(subnet);
         }
@@ -204,6 +224,16 @@ public sealed class InMemoryIpamStore : IIpamStore
 
             state.Subnets.Remove(subnet);
             state.SubnetOrder.Remove(subnet);
+            if (subnetState.Definition.Name is { } name)
+            {
+                state.SubnetNames.Remove(name);
+            }
+
+            if (subnetState.Definition.RequestKey is { } key)
+            {
+                state.SubnetKeys.Remove(key);
+            }
+
             state.SubnetsPerLength[subnet.Length]--;
             dropped.Sort(ByAddress);
             return new(dropped);
@@ -218,6 +248,18 @@ public sealed class InMemoryIpamStore : IIpamStore
         {
             ThrowIfDeleted(state);
             return new(state.Subnets.TryGetValue(subnet, out var subnetState) ? subnetState.Definition : null);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<Subnet?> GetSubnetByNameAsync(string space, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var state = Enter(space, cancellationToken);
+        lock (state.Gate)
+        {
+            ThrowIfDeleted(state);
+            return new(state.SubnetNames.TryGetValue(name, out var prefix) ? state.Subnets[prefix].Definition : null);
         }
     }
 
@@ -457,13 +499,16 @@ public sealed class InMemoryIpamStore : IIpamStore
         // A subnet containing prefix starts at or before it (and is the last one that does, as
         // subnets are disjoint); a subnet inside prefix starts within it.
         var before = state.SubnetOrder.GetViewBetween(Ipv4Prefix.Any, Ipv4Prefix.Containing(prefix.Network, 32));
-        if (before.Count > 0 && before.Max.Overlaps(prefix))
-        {
-            return before.Max;
-        }
-
         var inside = state.SubnetOrder.GetViewBetween(prefix, Ipv4Prefix.Containing(prefix.Last, 32));
-        return inside.Count > 0 ? inside.Min : null;
+        return SubnetLayout.Overlapping(prefix, before.Count > 0 ? before.Max : null, inside.Count > 0 ? inside.Min : null);
+    }
+
+    private static void ThrowIfNameInUse(SpaceState state, SubnetRequest request, Ipv4Prefix prefix)
+    {
+        if (request.Name is { } name && state.SubnetNames.TryGetValue(name, out var existing))
+        {
+            throw new SubnetNameInUseException(request.Space, name, existing, prefix);
+        }
     }
 
     private static PoolState ChoosePool(SpaceState state, SubnetRequest request)
@@ -476,59 +521,42 @@ public sealed class InMemoryIpamStore : IIpamStore
             candidates = [pool];
         }
 
-        // The smallest hole that fits wins (the longest free block length), then the first pool.
+        // The shared rule: the smallest hole that fits, then the first pool, then the lowest address.
         PoolState? best = null;
-        int bestFit = -1;
+        Ipv4Prefix? bestHole = null;
+        int bestOrdinal = -1;
         foreach (var pool in candidates)
         {
-            int fit = pool.Prefix.Length <= request.Length ? pool.Blocks.SmallestFit(request.Length) : -1;
-            if (fit > bestFit)
+            int ordinal = state.Pools.IndexOf(pool);
+            if (pool.Blocks.SmallestHole(request.Length) is { } hole && SubnetLayout.IsBetterHole(request.Length, hole, ordinal, bestHole, bestOrdinal))
             {
                 best = pool;
-                bestFit = fit;
+                bestHole = hole;
+                bestOrdinal = ordinal;
             }
         }
 
         return best ?? throw new PoolExhaustedException(request.Space, request.Length, [.. candidates.Select(p => p.Prefix)]);
     }
 
-    private static void ThrowIfExclusionsOutside(IReadOnlyList<Ipv4AddressRange> exclusions, Ipv4Prefix prefix)
-    {
-        foreach (var range in exclusions)
-        {
-            if (!prefix.Contains(range.First) || !prefix.Contains(range.Last))
-            {
-                throw new AddressOutsideSubnetException(prefix.Contains(range.First) ? range.Last : range.First, prefix);
-            }
-        }
-    }
-
-    // Clears the bits of reserved and excluded addresses; returns how many distinct addresses that is.
+    // Clears the bits of the addresses outside the subnet's allocatable ranges (the shared rule); returns how many that is.
     private static ulong MarkReserved(SubnetState subnet)
     {
-        var definition = subnet.Definition;
-        ulong size = definition.Prefix.Count;
-        int count = definition.ReservedAddresses.ReservedCount(size);
         ulong reserved = 0;
-        if (count > 0)
+        long next = subnet.Network;
+        foreach (var range in subnet.Definition.AllocatableRanges())
         {
-            for (int i = 0; i < definition.ReservedAddresses.ReservedAtStart; i++)
-            {
-                reserved += subnet.Free.SetUsed(i) ? 1UL : 0;
-            }
-
-            for (int i = 0; i < definition.ReservedAddresses.ReservedAtEnd; i++)
-            {
-                reserved += subnet.Free.SetUsed((int)size - 1 - i) ? 1UL : 0;
-            }
-        }
-
-        foreach (var range in definition.Exclusions)
-        {
-            for (ulong a = range.First.Value; a <= range.Last.Value; a++)
+            for (long a = next; a < range.First.Value; a++)
             {
                 reserved += subnet.Free.SetUsed((int)(a - subnet.Network)) ? 1UL : 0;
             }
+
+            next = range.Last.Value + 1L;
+        }
+
+        for (long a = next; a <= subnet.Definition.Prefix.Last.Value; a++)
+        {
+            reserved += subnet.Free.SetUsed((int)(a - subnet.Network)) ? 1UL : 0;
         }
 
         return reserved;

@@ -33,6 +33,13 @@ internal sealed class BuddyBlocks
         return -1;
     }
 
+    /// <summary>The lowest block of the smallest fitting hole (see <see cref="SubnetLayout.IsBetterHole"/>), or null.</summary>
+    public Ipv4Prefix? SmallestHole(int length)
+    {
+        int m = SmallestFit(length);
+        return m < 0 ? null : new Ipv4Prefix(new Ipv4Address(_free[m]!.Min), m);
+    }
+
     /// <summary>Takes the lowest /<paramref name="length"/> of the smallest fitting hole.</summary>
     public bool TryTakeNext(int length, out Ipv4Prefix prefix)
     {

@@ -1,3 +1,6 @@
+using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+
 namespace CloudTemple.Networking.Ipam;
 
 /// <summary>
@@ -8,8 +11,10 @@ namespace CloudTemple.Networking.Ipam;
 /// <remarks>
 /// A policy that reserves as many addresses as a subnet holds cannot apply to it: carving such a
 /// subnet throws <see cref="ArgumentException"/>, except /31 and /32, where every policy reserves
-/// nothing (point-to-point links, RFC 3021, and host routes). Immutable and thread-safe.
+/// nothing (point-to-point links, RFC 3021, and host routes). In configuration a preset is named by its name in any
+/// case (<c>"DefaultReservedAddresses": "aws"</c>); an unknown name lists the presets. Immutable and thread-safe.
 /// </remarks>
+[TypeConverter(typeof(ReservedAddressPolicyConverter))]
 public sealed record ReservedAddressPolicy
 {
     private readonly string[] _startRoles;
@@ -65,15 +70,25 @@ public sealed record ReservedAddressPolicy
     /// <param name="name">The preset name.</param>
     /// <returns>The preset.</returns>
     /// <exception cref="ArgumentException">No preset has that name.</exception>
-    public static ReservedAddressPolicy FromName(string name) => name?.ToUpperInvariant() switch
+    public static ReservedAddressPolicy FromName(string name) =>
+        TryFromName(name, out var policy) ? policy : throw new ArgumentException(UnknownName(name), nameof(name));
+
+    internal static bool TryFromName(string? name, [NotNullWhen(true)] out ReservedAddressPolicy? policy)
     {
-        "NONE" => None,
-        "DEFAULT" => Default,
-        "AWS" => Aws,
-        "AZURE" => Azure,
-        "OVN" => Ovn,
-        _ => throw new ArgumentException($"'{name}' is not a reserved-address preset (None, Default, Aws, Azure, Ovn).", nameof(name)),
-    };
+        policy = name?.ToUpperInvariant() switch
+        {
+            "NONE" => None,
+            "DEFAULT" => Default,
+            "AWS" => Aws,
+            "AZURE" => Azure,
+            "OVN" => Ovn,
+            _ => null,
+        };
+        return policy is not null;
+    }
+
+    internal static string UnknownName(string? name) =>
+        $"'{name}' is not a reserved-address preset (None, Default, Aws, Azure, Ovn).";
 
     /// <summary>Whether the policy reserves the address at <paramref name="offset"/> of a subnet of <paramref name="size"/> addresses.</summary>
     /// <param name="offset">The address's offset from the network address.</param>

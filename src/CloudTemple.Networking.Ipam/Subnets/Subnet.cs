@@ -31,8 +31,11 @@ public sealed record Subnet
     /// <summary>The reserved-address policy.</summary>
     public ReservedAddressPolicy ReservedAddresses { get; }
 
-    /// <summary>A free-form name (for example "prod-web"), or null.</summary>
+    /// <summary>The name (for example "prod-web"), unique within the space, or null.</summary>
     public string? Name { get; init; }
+
+    /// <summary>The request key it was carved under (see <see cref="SubnetRequest.RequestKey"/>), or null.</summary>
+    public string? RequestKey { get; init; }
 
     /// <summary>Address ranges inside the subnet that are never allocated.</summary>
     public IReadOnlyList<Ipv4AddressRange> Exclusions { get; init; } = [];
@@ -72,10 +75,63 @@ public sealed record Subnet
         return null;
     }
 
+    /// <summary>
+    /// The addresses automatic allocation may hand out: the whole prefix less the addresses its policy
+    /// reserves and its exclusion ranges, as disjoint ranges in address order. Every store starts a new
+    /// subnet's free space from this, so that they agree on it.
+    /// </summary>
+    /// <returns>The ranges (empty when nothing can be allocated).</returns>
+    public IReadOnlyList<Ipv4AddressRange> AllocatableRanges()
+    {
+        ulong size = Prefix.Count;
+        long first = Prefix.Network.Value;
+        long last = Prefix.Last.Value;
+        if (ReservedAddresses.ReservedCount(size) > 0)
+        {
+            first += ReservedAddresses.ReservedAtStart;
+            last -= ReservedAddresses.ReservedAtEnd;
+        }
+
+        var ranges = new List<Ipv4AddressRange>();
+        long next = first;
+        foreach (var exclusion in Exclusions.OrderBy(e => e.First))
+        {
+            long from = exclusion.First.Value;
+            if (from > next && next <= last)
+            {
+                ranges.Add(Range(next, Math.Min(from - 1, last)));
+            }
+
+            next = Math.Max(next, exclusion.Last.Value + 1L);
+        }
+
+        if (next <= last)
+        {
+            ranges.Add(Range(next, last));
+        }
+
+        return ranges;
+
+        static Ipv4AddressRange Range(long a, long b) => new(new Ipv4Address((uint)a), new Ipv4Address((uint)b));
+    }
+
+    /// <summary>How many addresses can never be allocated (reserved by policy or excluded), each counted once.</summary>
+    /// <returns><see cref="Ipv4Prefix.Count"/> less the size of <see cref="AllocatableRanges"/>.</returns>
+    public ulong UnallocatableCount()
+    {
+        ulong free = 0;
+        foreach (var range in AllocatableRanges())
+        {
+            free += range.Count;
+        }
+
+        return Prefix.Count - free;
+    }
+
     /// <inheritdoc/>
     public bool Equals(Subnet? other) =>
         other is not null && Space == other.Space && Prefix == other.Prefix && Pool == other.Pool
-        && ReservedAddresses.Equals(other.ReservedAddresses) && Name == other.Name
+        && ReservedAddresses.Equals(other.ReservedAddresses) && Name == other.Name && RequestKey == other.RequestKey
         && Exclusions.SequenceEqual(other.Exclusions) && CarvedAt == other.CarvedAt;
 
     /// <inheritdoc/>

@@ -28,8 +28,21 @@ public sealed record SubnetRequest
     /// <summary>The pool to carve from, or null for any pool of the space.</summary>
     public Ipv4Prefix? Pool { get; }
 
-    /// <summary>A free-form name, or null.</summary>
+    /// <summary>
+    /// A name, unique within the space (for example "prod-web"), or null: names are optional, and
+    /// any number of subnets may have none. Carving a second subnet with a name in use throws
+    /// <see cref="SubnetNameInUseException"/>; find a subnet by name with <see cref="IIpamStore.GetSubnetByNameAsync"/>.
+    /// </summary>
     public string? Name { get; init; }
+
+    /// <summary>
+    /// A key that makes the carve idempotent, unique within the space, or null. Repeating a request
+    /// with the same key returns the subnet carved the first time, as long as it exists (so that a
+    /// host restarting runs "the next /24 for web" again and gets the same subnet); a request that
+    /// does not match that subnet (another length, CIDR, pool, name, policy or exclusions) throws
+    /// <see cref="ArgumentException"/>.
+    /// </summary>
+    public string? RequestKey { get; init; }
 
     /// <summary>The reserved-address policy, or null for the space's default.</summary>
     public ReservedAddressPolicy? ReservedAddresses { get; init; }

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CloudTemple.Networking.PostgreSql;
@@ -23,7 +25,7 @@ namespace CloudTemple.Networking.PostgreSql;
 /// (or <see cref="InitializeAsync"/>). Thread-safe.
 /// </para>
 /// </remarks>
-public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
+public sealed partial class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
 {
     private readonly TransactionRunner _runner;
     private readonly NpgsqlDataSource? _ownedDataSource;
@@ -46,6 +48,16 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
     {
     }
 
+    /// <summary>Creates a store over a connection string that logs and measures through the host's factories; the store owns (and disposes) its data source, which logs through <paramref name="loggerFactory"/> too.</summary>
+    /// <param name="connectionString">An Npgsql connection string. Unless it sets them, the store turns on Max Auto Prepare (64) and No Reset On Close: it sends the same few statements over and over and leaves no session state.</param>
+    /// <param name="options">Schema, retry and batch settings.</param>
+    /// <param name="loggerFactory">Where retries and failures are logged (category <c>CloudTemple.Networking.PostgreSql</c>), and Npgsql's own logs; none when null.</param>
+    /// <param name="meterFactory">Creates the <see cref="PostgreSqlTelemetry.MeterName"/> Meter; a standalone Meter when null.</param>
+    public PostgreSqlLeaseStore(string connectionString, PostgreSqlStoreOptions options, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
+        : this(OwnedDataSource.Create(connectionString, loggerFactory), options, owned: true, PostgreSqlDiagnostics.For(loggerFactory, meterFactory))
+    {
+    }
+
     /// <summary>Creates a store over a data source that the caller owns (and disposes), with the default options.</summary>
     /// <param name="dataSource">The data source. Build it with No Reset On Close and Max Auto Prepare, as the connection-string overloads do: otherwise every pooled connection is reset with DISCARD ALL on return, which also drops the server's cached plans, and a next-free allocation costs two to three times as much.</param>
     public PostgreSqlLeaseStore(NpgsqlDataSource dataSource)
@@ -61,12 +73,22 @@ public sealed class PostgreSqlLeaseStore : ILeaseStore, IAsyncDisposable
     {
     }
 
-    private PostgreSqlLeaseStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, bool owned)
+    /// <summary>Creates a store over a data source that the caller owns (and disposes), logging and measuring through the host's factories.</summary>
+    /// <param name="dataSource">The data source (give it the host's logger factory with <c>NpgsqlDataSourceBuilder.UseLoggerFactory</c> for Npgsql's own logs). Build it with No Reset On Close and Max Auto Prepare, as the connection-string overloads do.</param>
+    /// <param name="options">Schema, retry and batch settings.</param>
+    /// <param name="loggerFactory">Where retries and failures are logged (category <c>CloudTemple.Networking.PostgreSql</c>); none when null.</param>
+    /// <param name="meterFactory">Creates the <see cref="PostgreSqlTelemetry.MeterName"/> Meter; a standalone Meter when null.</param>
+    public PostgreSqlLeaseStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), options, owned: false, PostgreSqlDiagnostics.For(loggerFactory, meterFactory))
+    {
+    }
+
+    private PostgreSqlLeaseStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, bool owned, PostgreSqlDiagnostics? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Validated();
         _ownedDataSource = owned ? dataSource : null;
-        _runner = new TransactionRunner(dataSource, settings, _migrator);
+        _runner = new TransactionRunner(dataSource, settings, _migrator, diagnostics ?? PostgreSqlDiagnostics.Default);
         _table = $"\"{settings.Schema}\".dhcp_lease";
         _saves = new GroupCommit(WriteBatchAsync, settings.MaxBatchSize);
     }

@@ -11,16 +11,6 @@ internal sealed class FreeRanges(string schema)
 {
     private readonly string _table = $"\"{schema}\".ipam_free_range";
 
-    /// <summary>The first free range that ends in [<paramref name="from"/>, <paramref name="subnetLast"/>] (ranges never cross a subnet boundary, so the bound keeps the index scan inside the subnet).</summary>
-    public async Task<(long First, long Last)?> FindFromAsync(NpgsqlConnection connection, long spaceId, long from, long subnetLast, CancellationToken cancellationToken)
-    {
-        var rows = await Sql.ListAsync(
-            connection,
-            $"SELECT first, last FROM {_table} WHERE space_id = $1 AND last >= $2 AND last <= $3 ORDER BY last LIMIT 1",
-            r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken, spaceId, from, subnetLast).ConfigureAwait(false);
-        return rows.Count == 1 ? rows[0] : null;
-    }
-
     /// <summary>The free range that contains <paramref name="address"/>, if any.</summary>
     public async Task<(long First, long Last)?> FindContainingAsync(NpgsqlConnection connection, long spaceId, long address, CancellationToken cancellationToken)
     {
@@ -89,14 +79,14 @@ internal sealed class FreeRanges(string schema)
         await writes.ExecuteAsync(connection, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Inserts the initial ranges of a new subnet.</summary>
-    public void Insert(SqlBatch writes, long spaceId, long subnetNetwork, IReadOnlyList<(long First, long Last)> ranges)
+    /// <summary>Inserts the initial ranges of a new subnet (its allocatable ranges).</summary>
+    public void Insert(SqlBatch writes, long spaceId, long subnetNetwork, IReadOnlyList<Ipv4AddressRange> ranges)
     {
         if (ranges.Count > 0)
         {
             writes.Add(
                 $"INSERT INTO {_table} (space_id, subnet_network, first, last) SELECT $1, $2, f, l FROM unnest($3::bigint[], $4::bigint[]) AS r(f, l)",
-                spaceId, subnetNetwork, ranges.Select(r => r.First).ToArray(), ranges.Select(r => r.Last).ToArray());
+                spaceId, subnetNetwork, ranges.Select(r => (long)r.First.Value).ToArray(), ranges.Select(r => (long)r.Last.Value).ToArray());
         }
     }
 }

@@ -20,7 +20,7 @@ internal static class IpamRows
     /// <summary>The columns <see cref="ReadSubnet"/> reads, from <c>ipam_subnet n JOIN ipam_space s JOIN ipam_pool p</c>.</summary>
     public const string SubnetColumns =
         "n.space_id, s.reuse_hold_ticks, s.name, n.network, n.length, n.pool_network, p.length, n.name, n.policy_name, n.policy_start, n.policy_end, " +
-        "n.exclusion_first, n.exclusion_last, n.carved_at, n.next_offset, n.reserved, n.allocated";
+        "n.exclusion_first, n.exclusion_last, n.carved_at, n.next_offset, n.reserved, n.allocated, n.request_key";
 
     /// <summary>The columns <see cref="ReadAllocation"/> reads, from <c>ipam_allocation a JOIN ipam_subnet n</c>.</summary>
     public const string AllocationColumns = "a.address, a.subnet_network, n.length, a.owner, a.request_key, a.metadata::text, a.allocated_at";
@@ -45,6 +45,7 @@ internal static class IpamRows
             Name = r.IsDBNull(7) ? null : r.GetString(7),
             Exclusions = [.. firsts.Zip(lasts, (f, l) => new Ipv4AddressRange(Sql.Address(f), Sql.Address(l)))],
             CarvedAt = r.GetFieldValue<DateTimeOffset>(13),
+            RequestKey = r.IsDBNull(17) ? null : r.GetString(17),
         };
         return new SubnetRow(r.GetInt64(0), r.GetInt64(1), subnet, r.GetInt64(14), r.GetInt64(15), r.GetInt64(16));
     }

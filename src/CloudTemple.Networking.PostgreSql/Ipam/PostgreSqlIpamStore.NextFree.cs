@@ -2,31 +2,24 @@ using Npgsql;
 
 namespace CloudTemple.Networking.PostgreSql;
 
-/// <summary>Next-free allocation in batches: the requests of one subnet queued while its previous transaction ran, served by one transaction.</summary>
+/// <summary>
+/// Next-free and random allocation: every request goes through the server-side function
+/// <c>ipam_allocate_next</c>, the store's one allocator. Next-free requests of one subnet queued while its
+/// previous call ran are served by one call; when such a call fails, its requests are retried one by one,
+/// each in a call of its own (the same function), so that each caller gets its own answer or error.
+/// </summary>
 public sealed partial class PostgreSqlIpamStore
 {
-    private async Task RunNextFreeBatchAsync(IReadOnlyList<PendingAllocation> batch)
+    internal async Task RunNextFreeBatchAsync(IReadOnlyList<PendingAllocation> batch)
     {
         Outcome[] outcomes;
         try
         {
-            outcomes = await _runner.RunSingleAsync(nameof(AllocateAsync), (c, attempt, ct) => AllocateNextFreeBatchAsync(c, attempt, batch, ct), CancellationToken.None).ConfigureAwait(false);
+            outcomes = await CallAllocateNextAsync(batch, start: null).ConfigureAwait(false);
         }
-        catch (Exception e) when (batch.Count > 1 || e is BatchNotApplicableException)
+        catch (Exception) when (batch.Count > 1)
         {
-            // One by one, so that each caller gets its own answer (and its own error).
-            foreach (var pending in batch)
-            {
-                try
-                {
-                    pending.Done.TrySetResult(await AllocateOneAsync(pending.Request, pending.Now, pending.Operation, CancellationToken.None).ConfigureAwait(false));
-                }
-                catch (Exception error)
-                {
-                    pending.Done.TrySetException(error);
-                }
-            }
-
+            await RunOneByOneAsync(batch).ConfigureAwait(false);
             return;
         }
         catch (Exception e)
@@ -37,25 +30,56 @@ public sealed partial class PostgreSqlIpamStore
 
         for (int i = 0; i < batch.Count; i++)
         {
-            if (outcomes[i].Error is { } error)
+            Complete(batch[i], outcomes[i]);
+        }
+    }
+
+    /// <summary>The fallback of a failed batch: each request in a call of its own, through the same function.</summary>
+    internal async Task RunOneByOneAsync(IReadOnlyList<PendingAllocation> batch)
+    {
+        foreach (var pending in batch)
+        {
+            try
             {
-                batch[i].Done.TrySetException(error);
+                Complete(pending, (await CallAllocateNextAsync([pending], start: null).ConfigureAwait(false))[0]);
             }
-            else
+            catch (Exception error)
             {
-                batch[i].Done.TrySetResult(outcomes[i].Result);
+                pending.Done.TrySetException(error);
             }
         }
     }
 
-    // One statement (the ipam_allocate_next function of schema version 2), so one round trip and one
-    // implicit transaction: the subnet's row lock is held for the function and the commit only.
-    private async Task<Outcome[]> AllocateNextFreeBatchAsync(NpgsqlConnection c, int attempt, IReadOnlyList<PendingAllocation> batch, CancellationToken ct)
+    private async Task<AddressAllocationResult> AllocateRandomAsync(AddressRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pending = new PendingAllocation(request, now, Guid.NewGuid(), new TaskCompletionSource<AddressAllocationResult>());
+        var outcome = (await CallAllocateNextAsync([pending], Random.Shared.NextInt64((long)request.Subnet.Count), cancellationToken).ConfigureAwait(false))[0];
+        return outcome.Error is { } error ? throw error : outcome.Result;
+    }
+
+    private static void Complete(PendingAllocation pending, Outcome outcome)
+    {
+        if (outcome.Error is { } error)
+        {
+            pending.Done.TrySetException(error);
+        }
+        else
+        {
+            pending.Done.TrySetResult(outcome.Result);
+        }
+    }
+
+    private Task<Outcome[]> CallAllocateNextAsync(IReadOnlyList<PendingAllocation> batch, long? start, CancellationToken cancellationToken = default) =>
+        _runner.RunSingleAsync(nameof(AllocateAsync), (c, attempt, ct) => AllocateNextAsync(c, attempt, batch, start, ct), cancellationToken);
+
+    // One statement, so one round trip and one implicit transaction: the subnet's row lock is held for
+    // the function and the commit only. start: null for next-free from the cursor, else the offset of a random start.
+    private async Task<Outcome[]> AllocateNextAsync(NpgsqlConnection c, int attempt, IReadOnlyList<PendingAllocation> batch, long? start, CancellationToken ct)
     {
         var first = batch[0].Request;
         var rows = await Sql.ListAsync(
             c,
-            $"SELECT r_idx, r_kind, r_address, r_metadata, r_allocated_at FROM {_s}ipam_allocate_next($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            $"SELECT r_idx, r_kind, r_address, r_metadata, r_allocated_at FROM {_s}ipam_allocate_next($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
             r => new BatchRow(
                 r.GetInt32(0),
                 r.GetInt16(1),
@@ -71,14 +95,27 @@ public sealed partial class PostgreSqlIpamStore
             batch.Select(p => IpamRows.MetadataJson(p.Request.Metadata)).ToArray(),
             batch.Select(p => Sql.Utc(p.Now)).ToArray(),
             batch.Select(p => p.Operation).ToArray(),
-            attempt > 1).ConfigureAwait(false);
-        if (rows.Count != batch.Count || rows[0].Kind == NoSuchSubnet)
+            attempt > 1,
+            start).ConfigureAwait(false);
+        var outcomes = new Outcome[batch.Count];
+        if (rows.Count == 1 && rows[0].Kind == NoSuchSubnet)
         {
-            // No such subnet: one by one, so that a request key held elsewhere still answers.
-            throw new BatchNotApplicableException();
+            // The function changed nothing; a request key held elsewhere in the space still answers.
+            for (int i = 0; i < batch.Count; i++)
+            {
+                try
+                {
+                    outcomes[i] = new Outcome(await WithoutSubnetAsync(c, batch[i].Request, ct).ConfigureAwait(false), null);
+                }
+                catch (IpamException error)
+                {
+                    outcomes[i] = new Outcome(default, error);
+                }
+            }
+
+            return outcomes;
         }
 
-        var outcomes = new Outcome[batch.Count];
         IpamUtilization? usage = null;
         foreach (var row in rows)
         {
@@ -117,8 +154,4 @@ public sealed partial class PostgreSqlIpamStore
     private readonly record struct BatchRow(int Index, short Kind, long Address, string? Metadata, DateTimeOffset AllocatedAt);
 
     private readonly record struct Outcome(AddressAllocationResult Result, Exception? Error);
-
-    private sealed class BatchNotApplicableException : Exception
-    {
-    }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CloudTemple.Networking.PostgreSql;
@@ -52,6 +54,16 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
     {
     }
 
+    /// <summary>Creates a store over a connection string that logs and measures through the host's factories; the store owns (and disposes) its data source, which logs through <paramref name="loggerFactory"/> too.</summary>
+    /// <param name="connectionString">An Npgsql connection string. Unless it sets them, the store turns on Max Auto Prepare (64) and No Reset On Close: it sends the same few statements over and over and leaves no session state.</param>
+    /// <param name="options">Schema and retry settings.</param>
+    /// <param name="loggerFactory">Where retries and failures are logged (category <c>CloudTemple.Networking.PostgreSql</c>), and Npgsql's own logs; none when null.</param>
+    /// <param name="meterFactory">Creates the <see cref="PostgreSqlTelemetry.MeterName"/> Meter; a standalone Meter when null.</param>
+    public PostgreSqlIpamStore(string connectionString, PostgreSqlStoreOptions options, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
+        : this(OwnedDataSource.Create(connectionString, loggerFactory), options, owned: true, PostgreSqlDiagnostics.For(loggerFactory, meterFactory))
+    {
+    }
+
     /// <summary>Creates a store over a data source that the caller owns (and disposes), with the default options.</summary>
     /// <param name="dataSource">The data source. Build it with No Reset On Close and Max Auto Prepare, as the connection-string overloads do: otherwise every pooled connection is reset with DISCARD ALL on return, which also drops the server's cached plans, and a next-free allocation costs two to three times as much.</param>
     public PostgreSqlIpamStore(NpgsqlDataSource dataSource)
@@ -67,12 +79,22 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
     {
     }
 
-    private PostgreSqlIpamStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, bool owned)
+    /// <summary>Creates a store over a data source that the caller owns (and disposes), logging and measuring through the host's factories.</summary>
+    /// <param name="dataSource">The data source (give it the host's logger factory with <c>NpgsqlDataSourceBuilder.UseLoggerFactory</c> for Npgsql's own logs). Build it with No Reset On Close and Max Auto Prepare, as the connection-string overloads do.</param>
+    /// <param name="options">Schema and retry settings.</param>
+    /// <param name="loggerFactory">Where retries and failures are logged (category <c>CloudTemple.Networking.PostgreSql</c>); none when null.</param>
+    /// <param name="meterFactory">Creates the <see cref="PostgreSqlTelemetry.MeterName"/> Meter; a standalone Meter when null.</param>
+    public PostgreSqlIpamStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
+        : this(dataSource ?? throw new ArgumentNullException(nameof(dataSource)), options, owned: false, PostgreSqlDiagnostics.For(loggerFactory, meterFactory))
+    {
+    }
+
+    private PostgreSqlIpamStore(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, bool owned, PostgreSqlDiagnostics? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Validated();
         _ownedDataSource = owned ? dataSource : null;
-        _runner = new TransactionRunner(dataSource, settings, _migrator);
+        _runner = new TransactionRunner(dataSource, settings, _migrator, diagnostics ?? PostgreSqlDiagnostics.Default);
         _free = new FreeRanges(settings.Schema);
         _s = $"\"{settings.Schema}\".";
         _nextFree = new AllocationQueue(RunNextFreeBatchAsync, settings.MaxBatchSize);
@@ -89,19 +111,7 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
     /// <inheritdoc/>
     public async ValueTask<AddressSpace> CreateSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(space);
-        ArgumentOutOfRangeException.ThrowIfLessThan(space.ReuseHold, TimeSpan.Zero);
-        for (int i = 0; i < space.Pools.Count; i++)
-        {
-            for (int j = 0; j < i; j++)
-            {
-                if (space.Pools[i].Overlaps(space.Pools[j]))
-                {
-                    throw new PrefixOverlapException(space.Name, space.Pools[i], space.Pools[j], "pool");
-                }
-            }
-        }
-
+        SubnetLayout.ThrowIfInvalid(space);
         var operation = Guid.NewGuid();
         return await _runner.RunAsync(nameof(CreateSpaceAsync), async (c, attempt, ct) =>
         {
@@ -110,24 +120,55 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
                 return space;
             }
 
-            var policy = space.DefaultReservedAddresses;
-            object? id = await Sql.ScalarAsync(
-                c,
-                $"""
-                INSERT INTO {_s}ipam_space (name, reuse_hold_ticks, policy_name, policy_start, policy_end, operation_id)
-                VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING space_id
-                """,
-                ct, space.Name, space.ReuseHold.Ticks, policy?.Name, policy?.ReservedAtStart, policy?.ReservedAtEnd, operation).ConfigureAwait(false);
-            long spaceId = id is long value ? value : throw new AddressSpaceExistsException(space.Name);
-            var writes = new SqlBatch();
-            for (int i = 0; i < space.Pools.Count; i++)
+            return await TryInsertSpaceAsync(c, space, operation, ct).ConfigureAwait(false) ? space : throw new AddressSpaceExistsException(space.Name);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<AddressSpace> EnsureSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
+    {
+        SubnetLayout.ThrowIfInvalid(space);
+        var operation = Guid.NewGuid();
+        return await _runner.RunAsync(nameof(EnsureSpaceAsync), async (c, _, ct) =>
+        {
+            // ON CONFLICT waits for a concurrent creator's commit; the read that follows then sees its row.
+            // A re-run after a lost commit finds its own row, which has the requested definition.
+            while (!await TryInsertSpaceAsync(c, space, operation, ct).ConfigureAwait(false))
             {
-                AddPool(writes, spaceId, space.Pools[i], i);
+                if (await ReadSpaceAsync(c, space.Name, ct).ConfigureAwait(false) is { } stored)
+                {
+                    return stored.Equals(space) ? stored : throw new AddressSpaceConflictException(stored, space);
+                }
             }
 
-            await writes.ExecuteAsync(c, ct).ConfigureAwait(false);
             return space;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Inserts the space and its pools; false when the name is taken.
+    private async Task<bool> TryInsertSpaceAsync(NpgsqlConnection c, AddressSpace space, Guid operation, CancellationToken ct)
+    {
+        var policy = space.DefaultReservedAddresses;
+        object? id = await Sql.ScalarAsync(
+            c,
+            $"""
+            INSERT INTO {_s}ipam_space (name, reuse_hold_ticks, policy_name, policy_start, policy_end, operation_id)
+            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO NOTHING RETURNING space_id
+            """,
+            ct, space.Name, space.ReuseHold.Ticks, policy?.Name, policy?.ReservedAtStart, policy?.ReservedAtEnd, operation).ConfigureAwait(false);
+        if (id is not long spaceId)
+        {
+            return false;
+        }
+
+        var writes = new SqlBatch();
+        for (int i = 0; i < space.Pools.Count; i++)
+        {
+            AddPool(writes, spaceId, space.Pools[i], i);
+        }
+
+        await writes.ExecuteAsync(c, ct).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc/>
@@ -213,12 +254,18 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
             }
 
             long spaceId = space[0].Id;
-            var policy = request.ReservedAddresses ?? space[0].Policy ?? ReservedAddressPolicy.Default;
-            policy.ThrowIfTooSmall(1UL << (32 - request.Length));
             if (attempt > 1 && await FindSubnetByOperationAsync(c, operation, ct).ConfigureAwait(false) is { } done)
             {
                 return done;
             }
+
+            if (request.RequestKey is { } key && await FindSubnetAsync(c, "n.space_id = $1 AND n.request_key = $2", ct, spaceId, key).ConfigureAwait(false) is { } keyed)
+            {
+                return SubnetLayout.ThrowIfRetryDiffers(request, keyed);
+            }
+
+            var policy = request.ReservedAddresses ?? space[0].Policy ?? ReservedAddressPolicy.Default;
+            policy.ThrowIfTooSmall(1UL << (32 - request.Length));
 
             var pools = await PoolsAsync(c, spaceId, ct).ConfigureAwait(false);
             var subnets = await Sql.ListAsync(
@@ -232,7 +279,7 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
                 pool = pools.Find(p => p.Contains(wanted)) is var found && found.Contains(wanted) && pools.Contains(found)
                     ? found
                     : throw new PrefixOutsidePoolsException(request.Space, wanted, pools);
-                ThrowIfExclusionsOutside(request.Exclusions, wanted);
+                SubnetLayout.ThrowIfExclusionsOutside(wanted, request.Exclusions);
                 if (FindOverlapping(subnets, wanted) is { } existing)
                 {
                     throw new PrefixOverlapException(request.Space, wanted, existing, "subnet");
@@ -243,27 +290,32 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
             else
             {
                 (pool, prefix) = ChooseNextFree(request, pools, subnets);
-                ThrowIfExclusionsOutside(request.Exclusions, prefix);
+                SubnetLayout.ThrowIfExclusionsOutside(prefix, request.Exclusions);
+            }
+
+            if (request.Name is { } name && await FindSubnetAsync(c, "n.space_id = $1 AND n.name = $2", ct, spaceId, name).ConfigureAwait(false) is { } taken)
+            {
+                throw new SubnetNameInUseException(request.Space, name, taken.Prefix, prefix);
             }
 
             var subnet = new Subnet(request.Space, prefix, pool, policy)
             {
                 Name = request.Name,
+                RequestKey = request.RequestKey,
                 Exclusions = request.Exclusions,
                 CarvedAt = now,
             };
-            var ranges = AllocatableRanges(subnet);
-            long reserved = (long)prefix.Count - ranges.Sum(r => r.Last - r.First + 1);
+            var ranges = subnet.AllocatableRanges();
             var writes = new SqlBatch();
             writes.Add(
                 $"""
                 INSERT INTO {_s}ipam_subnet (space_id, network, length, pool_network, name, policy_name, policy_start, policy_end,
-                    exclusion_first, exclusion_last, carved_at, reserved, operation_id, span)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                    exclusion_first, exclusion_last, carved_at, reserved, operation_id, span, request_key)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                 """,
                 spaceId, (long)prefix.Network.Value, prefix.Length, (long)pool.Network.Value, request.Name, policy.Name, policy.ReservedAtStart, policy.ReservedAtEnd,
                 request.Exclusions.Select(e => (long)e.First.Value).ToArray(), request.Exclusions.Select(e => (long)e.Last.Value).ToArray(),
-                Sql.Utc(now), reserved, operation, IpamRows.Span(spaceId, prefix));
+                Sql.Utc(now), (long)subnet.UnallocatableCount(), operation, IpamRows.Span(spaceId, prefix), request.RequestKey);
             _free.Insert(writes, spaceId, prefix.Network.Value, ranges);
             await writes.ExecuteAsync(c, ct).ConfigureAwait(false);
             return subnet;
@@ -318,6 +370,18 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
     }
 
     /// <inheritdoc/>
+    public async ValueTask<Subnet?> GetSubnetByNameAsync(string space, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(name);
+        return await _runner.RunAsync(nameof(GetSubnetByNameAsync), async (c, _, ct) =>
+        {
+            long spaceId = await SpaceIdAsync(c, space, ct).ConfigureAwait(false);
+            return await FindSubnetAsync(c, "n.space_id = $1 AND n.name = $2", ct, spaceId, name).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<Subnet>> ListSubnetsAsync(string space, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(space);
@@ -336,23 +400,25 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
     public async ValueTask<AddressAllocationResult> AllocateAsync(AddressRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // Next-free requests of one subnet that arrive together share a transaction (see AllocationQueue).
-        return request.Strategy == AllocationStrategy.NextFree
-            ? await _nextFree.EnqueueAsync(request, now, cancellationToken).ConfigureAwait(false)
-            : await AllocateOneAsync(request, now, Guid.NewGuid(), cancellationToken).ConfigureAwait(false);
+        // Next-free requests of one subnet that arrive together share a transaction (see AllocationQueue);
+        // random requests run in the same server-side function from a random offset; specific ones here.
+        return request.Strategy switch
+        {
+            AllocationStrategy.NextFree => await _nextFree.EnqueueAsync(request, now, cancellationToken).ConfigureAwait(false),
+            AllocationStrategy.Random => await AllocateRandomAsync(request, now, cancellationToken).ConfigureAwait(false),
+            _ => await AllocateSpecificAsync(request, now, cancellationToken).ConfigureAwait(false),
+        };
     }
 
-    private async Task<AddressAllocationResult> AllocateOneAsync(AddressRequest request, DateTimeOffset now, Guid operation, CancellationToken cancellationToken)
+    private async Task<AddressAllocationResult> AllocateSpecificAsync(AddressRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var operation = Guid.NewGuid();
         return await _runner.RunAsync(nameof(AllocateAsync), async (c, attempt, ct) =>
         {
             var subnet = await LockSubnetAsync(c, request.Space, request.Subnet, ct).ConfigureAwait(false);
             if (subnet is null)
             {
-                long spaceId = await SpaceIdAsync(c, request.Space, ct).ConfigureAwait(false);
-                return await FindByRequestKeyAsync(c, spaceId, request, ct).ConfigureAwait(false) is { } keyed
-                    ? new AddressAllocationResult(keyed, IsNew: false)
-                    : throw new SubnetNotFoundException(request.Space, request.Subnet);
+                return await WithoutSubnetAsync(c, request, ct).ConfigureAwait(false);
             }
 
             // A re-run after a commit that was not acknowledged returns what the first run stored.
@@ -368,31 +434,18 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
 
             if (subnet.ReuseHoldTicks > 0)
             {
-                await EndExpiredHoldsAsync(c, subnet, now, ct).ConfigureAwait(false);
+                // The same hold expiry as ipam_allocate_next's, at the caller's time.
+                await Sql.ExecuteAsync(
+                    c, $"SELECT {_s}ipam_end_expired_holds($1, $2, $3, $4)", ct, subnet.SpaceId, subnet.Network, subnet.Last, Sql.Utc(now)).ConfigureAwait(false);
             }
 
             var writes = new SqlBatch();
-            long address;
-            long nextOffset = subnet.NextOffset;
-            switch (request.Strategy)
+            if (await TakeSpecificAsync(c, writes, subnet, request, ct).ConfigureAwait(false) is { } existing)
             {
-                case AllocationStrategy.Specific:
-                    if (await TakeSpecificAsync(c, writes, subnet, request, ct).ConfigureAwait(false) is { } existing)
-                    {
-                        return new AddressAllocationResult(existing, IsNew: false);
-                    }
-
-                    address = request.Address.Value;
-                    break;
-                case AllocationStrategy.Random:
-                    address = await TakeFreeAsync(c, writes, subnet, Random.Shared.NextInt64((long)subnet.Prefix.Count), now, ct).ConfigureAwait(false);
-                    break;
-                default:
-                    address = await TakeFreeAsync(c, writes, subnet, subnet.NextOffset, now, ct).ConfigureAwait(false);
-                    nextOffset = address - subnet.Network + 1;
-                    break;
+                return new AddressAllocationResult(existing, IsNew: false);
             }
 
+            long address = request.Address.Value;
             var allocation = new AddressAllocation(
                 request.Space, subnet.Prefix, Sql.Address(address), request.Owner, request.RequestKey, request.Metadata, now);
             writes.Add(
@@ -401,12 +454,19 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """,
                 subnet.SpaceId, address, subnet.Network, request.Owner, request.RequestKey, IpamRows.Metadata(request.Metadata), Sql.Utc(now), operation);
-            writes.Add(
-                $"UPDATE {_s}ipam_subnet SET allocated = allocated + 1, next_offset = $3 WHERE space_id = $1 AND network = $2",
-                subnet.SpaceId, subnet.Network, nextOffset);
+            writes.Add($"UPDATE {_s}ipam_subnet SET allocated = allocated + 1 WHERE space_id = $1 AND network = $2", subnet.SpaceId, subnet.Network);
             await writes.ExecuteAsync(c, ct).ConfigureAwait(false);
             return new AddressAllocationResult(allocation, IsNew: true);
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    // No such subnet: the allocation held under the request's key elsewhere in the space, or SubnetNotFoundException.
+    private async Task<AddressAllocationResult> WithoutSubnetAsync(NpgsqlConnection c, AddressRequest request, CancellationToken ct)
+    {
+        long spaceId = await SpaceIdAsync(c, request.Space, ct).ConfigureAwait(false);
+        return await FindByRequestKeyAsync(c, spaceId, request, ct).ConfigureAwait(false) is { } keyed
+            ? new AddressAllocationResult(keyed, IsNew: false)
+            : throw new SubnetNotFoundException(request.Space, request.Subnet);
     }
 
     /// <inheritdoc/>
@@ -590,82 +650,27 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    // The addresses of a new subnet that automatic allocation may hand out: all but the reserved ones and the exclusions.
-    internal static List<(long First, long Last)> AllocatableRanges(Subnet subnet)
-    {
-        var prefix = subnet.Prefix;
-        ulong size = prefix.Count;
-        int reservedCount = subnet.ReservedAddresses.ReservedCount(size);
-        long first = prefix.Network.Value;
-        long last = prefix.Last.Value;
-        if (reservedCount > 0)
-        {
-            first += subnet.ReservedAddresses.ReservedAtStart;
-            last -= subnet.ReservedAddresses.ReservedAtEnd;
-        }
-
-        var ranges = new List<(long First, long Last)>();
-        long next = first;
-        foreach (var exclusion in subnet.Exclusions.OrderBy(e => e.First))
-        {
-            long from = exclusion.First.Value;
-            long to = exclusion.Last.Value;
-            if (from > next && next <= last)
-            {
-                ranges.Add((next, Math.Min(from - 1, last)));
-            }
-
-            next = Math.Max(next, to + 1);
-        }
-
-        if (next <= last)
-        {
-            ranges.Add((next, last));
-        }
-
-        return ranges;
-    }
-
-    private static void ThrowIfExclusionsOutside(IReadOnlyList<Ipv4AddressRange> exclusions, Ipv4Prefix prefix)
-    {
-        foreach (var range in exclusions)
-        {
-            if (!prefix.Contains(range.First) || !prefix.Contains(range.Last))
-            {
-                throw new AddressOutsideSubnetException(prefix.Contains(range.First) ? range.Last : range.First, prefix);
-            }
-        }
-    }
-
-    // The subnet that starts at or before prefix and overlaps it, else the first one inside it.
+    // The two candidates of the shared overlap rule, from the space's subnets in address order.
     private static Ipv4Prefix? FindOverlapping(List<Ipv4Prefix> subnets, Ipv4Prefix prefix)
     {
         Ipv4Prefix? before = null;
+        Ipv4Prefix? inside = null;
         foreach (var subnet in subnets)
         {
             if (subnet.Network.Value <= prefix.Network.Value)
             {
                 before = subnet;
             }
-        }
-
-        if (before is { } b && b.Overlaps(prefix))
-        {
-            return b;
-        }
-
-        foreach (var subnet in subnets)
-        {
-            if (prefix.Contains(subnet.Network))
+            else if (inside is null && prefix.Contains(subnet.Network))
             {
-                return subnet;
+                inside = subnet;
             }
         }
 
-        return null;
+        return SubnetLayout.Overlapping(prefix, before, inside);
     }
 
-    // The smallest hole that fits wins (the longest free block length), then the first pool, then the lowest address.
+    // The shared next-free carving rule over the free blocks of each candidate pool.
     private static (Ipv4Prefix Pool, Ipv4Prefix Prefix) ChooseNextFree(SubnetRequest request, List<Ipv4Prefix> pools, List<Ipv4Prefix> subnets)
     {
         IReadOnlyList<Ipv4Prefix> candidates = pools;
@@ -674,27 +679,25 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
             candidates = pools.Contains(named) ? [named] : throw new PrefixOutsidePoolsException(request.Space, named, pools);
         }
 
-        Ipv4Prefix? bestPool = null;
-        Ipv4Prefix bestBlock = default;
-        int bestFit = -1;
+        Ipv4Prefix bestPool = default;
+        Ipv4Prefix? bestBlock = null;
+        int bestOrdinal = -1;
         foreach (var pool in candidates)
         {
-            if (pool.Length > request.Length)
+            int ordinal = pools.IndexOf(pool);
+            foreach (var block in SubnetLayout.FreeBlocks(pool, subnets.Where(pool.Contains)))
             {
-                continue;
-            }
-
-            var (fit, block) = FreeBlocks.SmallestFit(FreeBlocks.Of(pool, subnets.Where(pool.Contains)), request.Length);
-            if (fit > bestFit)
-            {
-                bestPool = pool;
-                bestBlock = block;
-                bestFit = fit;
+                if (SubnetLayout.IsBetterHole(request.Length, block, ordinal, bestBlock, bestOrdinal))
+                {
+                    bestPool = pool;
+                    bestBlock = block;
+                    bestOrdinal = ordinal;
+                }
             }
         }
 
-        return bestPool is { } chosen
-            ? (chosen, new Ipv4Prefix(bestBlock.Network, request.Length))
+        return bestBlock is { } chosen
+            ? (bestPool, new Ipv4Prefix(chosen.Network, request.Length))
             : throw new PoolExhaustedException(request.Space, request.Length, [.. candidates]);
     }
 
@@ -762,6 +765,13 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
         return rows.Count == 0 ? null : rows[0].Definition;
     }
 
+    private async Task<Subnet?> FindSubnetAsync(NpgsqlConnection c, string where, CancellationToken ct, params object?[] parameters)
+    {
+        var rows = await Sql.ListAsync(
+            c, $"SELECT {IpamRows.SubnetColumns} FROM {IpamRows.SubnetFrom(_s)} WHERE {where}", IpamRows.ReadSubnet, ct, parameters).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0].Definition;
+    }
+
     private async Task<AddressAllocation?> FindByOperationAsync(NpgsqlConnection c, long spaceId, string space, Guid operation, CancellationToken ct)
     {
         var rows = await Sql.ListAsync(
@@ -797,46 +807,6 @@ public sealed partial class PostgreSqlIpamStore : IIpamStore, IAsyncDisposable
             r => new IpamUtilization(subnet.Count, subnet.Count, (ulong)r.GetInt64(0), (ulong)r.GetInt64(1), (ulong)r.GetInt64(2)),
             ct, spaceId, (long)subnet.Network.Value, subnet.Length, Sql.Utc(now)).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
-    }
-
-    // Held addresses whose hold has ended become free again (the subnet is locked).
-    private async Task EndExpiredHoldsAsync(NpgsqlConnection c, SubnetRow subnet, DateTimeOffset now, CancellationToken ct)
-    {
-        var ended = await Sql.ListAsync(
-            c,
-            $"DELETE FROM {_s}ipam_hold WHERE space_id = $1 AND subnet_network = $2 AND reusable_at <= $3 RETURNING address",
-            r => r.GetInt64(0), ct, subnet.SpaceId, subnet.Network, Sql.Utc(now)).ConfigureAwait(false);
-        foreach (long address in ended)
-        {
-            await _free.ReturnAsync(c, subnet.SpaceId, subnet.Prefix, address, ct).ConfigureAwait(false);
-        }
-    }
-
-    // The first free address at or after the offset, wrapping to the start of the subnet once.
-    private async Task<long> TakeFreeAsync(NpgsqlConnection c, SqlBatch writes, SubnetRow subnet, long offset, DateTimeOffset now, CancellationToken ct)
-    {
-        if (offset < 0 || offset >= (long)subnet.Prefix.Count)
-        {
-            offset = 0;
-        }
-
-        long from = subnet.Network + offset;
-        var range = await _free.FindFromAsync(c, subnet.SpaceId, from, subnet.Last, ct).ConfigureAwait(false);
-        if (range is null && offset > 0)
-        {
-            from = subnet.Network;
-            range = await _free.FindFromAsync(c, subnet.SpaceId, from, subnet.Last, ct).ConfigureAwait(false);
-        }
-
-        if (range is not { } found)
-        {
-            var usage = await SubnetUtilizationAsync(c, subnet.SpaceId, subnet.Prefix, now, ct).ConfigureAwait(false);
-            throw new SubnetExhaustedException(subnet.Definition.Space, subnet.Prefix, usage ?? default);
-        }
-
-        long address = Math.Max(found.First, from);
-        _free.Take(writes, subnet.SpaceId, subnet.Network, found, address);
-        return address;
     }
 
     // Checks a specific request; returns the allocation when the owner holds the address already, null when it is now taken for the request.

@@ -14,7 +14,7 @@ internal sealed class SchemaMigrator
     private Task? _done;
 
     /// <summary>The versions this package knows, applied in order.</summary>
-    public static IReadOnlyList<Migration> Migrations { get; } = [SchemaV1.Migration, SchemaV2.Migration, SchemaV3.Migration];
+    public static IReadOnlyList<Migration> Migrations { get; } = [SchemaV1.Migration, SchemaV2.Migration, SchemaV3.Migration, SchemaV4.Migration];
 
     public static int LatestVersion => Migrations[^1].Version;
 

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CloudTemple.Networking.PostgreSql;
@@ -17,7 +18,9 @@ internal static class OwnedDataSource
     /// the connection string says otherwise: the stores leave no session state behind (no SET, no
     /// temporary tables, no session-level advisory locks), and the data source is theirs alone.
     /// </summary>
-    public static NpgsqlDataSource Create(string connectionString)
+    /// <param name="connectionString">The connection string.</param>
+    /// <param name="loggerFactory">The host's logger factory, which Npgsql then logs through; none when null.</param>
+    public static NpgsqlDataSource Create(string connectionString, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
@@ -32,6 +35,12 @@ internal static class OwnedDataSource
             builder.NoResetOnClose = true;
         }
 
-        return NpgsqlDataSource.Create(builder);
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        if (loggerFactory is not null)
+        {
+            dataSource.UseLoggerFactory(loggerFactory);
+        }
+
+        return dataSource.Build();
     }
 }

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics;
 using System.Net.Sockets;
 using Npgsql;
 
@@ -10,9 +11,14 @@ namespace CloudTemple.Networking.PostgreSql;
 /// concurrent writer), up to <see cref="PostgreSqlStoreOptions.MaxAttempts"/> times. Domain errors
 /// (<see cref="NetworkingException"/>) thrown by the body roll back and pass through unchanged.
 /// </summary>
-/// <remarks>Thread-safe: each run takes its own pooled connection.</remarks>
-internal sealed class TransactionRunner(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, SchemaMigrator migrator)
+/// <remarks>Thread-safe: each run takes its own pooled connection. Each run is one span (attempts, an event per retry), timed, and its retries and failure are logged.</remarks>
+internal sealed class TransactionRunner(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, SchemaMigrator migrator, PostgreSqlDiagnostics diagnostics)
 {
+    public TransactionRunner(NpgsqlDataSource dataSource, PostgreSqlStoreOptions options, SchemaMigrator migrator)
+        : this(dataSource, options, migrator, PostgreSqlDiagnostics.Default)
+    {
+    }
+
     public NpgsqlDataSource DataSource { get; } = dataSource;
 
     public string Schema => options.Schema;
@@ -32,42 +38,62 @@ internal sealed class TransactionRunner(NpgsqlDataSource dataSource, PostgreSqlS
     private async Task<T> RunCoreAsync<T>(string operation, bool explicitTransaction, Func<NpgsqlConnection, int, CancellationToken, Task<T>> body, CancellationToken cancellationToken)
     {
         await migrator.EnsureAsync(this, cancellationToken).ConfigureAwait(false);
+        using var activity = PostgreSqlDiagnostics.Start(operation);
+        long started = Stopwatch.GetTimestamp();
         for (int attempt = 1; ; attempt++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
             try
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 await using (connection.ConfigureAwait(false))
                 {
+                    T result;
                     if (!explicitTransaction)
                     {
-                        return await body(connection, attempt, cancellationToken).ConfigureAwait(false);
+                        result = await body(connection, attempt, cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+                        await using (transaction.ConfigureAwait(false))
+                        {
+                            result = await body(connection, attempt, cancellationToken).ConfigureAwait(false);
+                            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        }
                     }
 
-                    var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-                    await using (transaction.ConfigureAwait(false))
-                    {
-                        var result = await body(connection, attempt, cancellationToken).ConfigureAwait(false);
-                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                        return result;
-                    }
+                    diagnostics.Completed(activity, operation, attempt, started);
+                    return result;
                 }
+            }
+            catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested && attempt < options.MaxAttempts)
+            {
+                var delay = Backoff(attempt);
+                diagnostics.Retrying(activity, operation, attempt, options.MaxAttempts, delay, e);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTransient(e) && !cancellationToken.IsCancellationRequested)
             {
-                if (attempt >= options.MaxAttempts)
-                {
-                    throw new PostgreSqlStoreException(operation, attempt, transient: true, e);
-                }
-
-                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                diagnostics.Failed(activity, operation, attempt, started, e, storeFailure: true);
+                throw new PostgreSqlStoreException(operation, attempt, transient: true, e);
             }
             catch (Exception e) when (e is NpgsqlException or InvalidCastException && !cancellationToken.IsCancellationRequested)
             {
+                diagnostics.Failed(activity, operation, attempt, started, e, storeFailure: true);
                 throw new PostgreSqlStoreException(operation, attempt, transient: false, e);
             }
+            catch (Exception e) when (Recorded(activity, operation, attempt, started, e))
+            {
+                throw; // never reached: the filter records a domain error or a cancellation and lets it pass untouched
+            }
         }
+    }
+
+    private bool Recorded(Activity? activity, string operation, int attempt, long started, Exception error)
+    {
+        diagnostics.Failed(activity, operation, attempt, started, error, storeFailure: false);
+        return false;
     }
 
     /// <summary>Whether re-running the whole transaction may succeed.</summary>

@@ -1,5 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics.Metrics;
+using CloudTemple.Networking.Configuration;
 using CloudTemple.Networking.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -15,6 +20,7 @@ public static class VpcRoutingServiceCollectionExtensions
     /// <param name="services">The services.</param>
     /// <param name="configure">Configures the options, or <see langword="null"/>.</param>
     /// <returns>A builder for further configuration.</returns>
+    [SuppressMessage("ApiDesign", "RS0027:API with optional parameter(s) should have the most parameters amongst its public overloads", Justification = "The IConfiguration overload is the host convention; AddVpcRouting() with no argument stays.")]
     public static IVpcRoutingBuilder AddVpcRouting(this IServiceCollection services, Action<VpcRoutingOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -24,11 +30,36 @@ public static class VpcRoutingServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => o.Validate() is null, "VpcRoutingOptions are invalid (ChangeFeedCapacity must be from 1 to 1048576).").ValidateOnStart();
+        options.ValidateAll<VpcRoutingOptions, VpcRoutingOptionsAnnotations>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new VpcRouting(
             sp.GetRequiredService<IOptions<VpcRoutingOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<ILogger<VpcRouting>>(),
+            sp.GetService<IMeterFactory>()));
         return new VpcRoutingBuilder(services);
+    }
+
+    /// <summary>
+    /// Registers VPC routing as <see cref="AddVpcRouting(IServiceCollection, Action{VpcRoutingOptions}?)"/> does, with
+    /// <see cref="VpcRoutingOptions"/> bound from <paramref name="configuration"/>, the host's section for routing
+    /// (<c>builder.Configuration.GetSection("Routing")</c>).
+    /// </summary>
+    /// <remarks>
+    /// A key the options do not have, a value that does not convert or a value out of range stops the host at start
+    /// with an <see cref="OptionsValidationException"/> naming the key (<c>Routing:ChangeFeedCapacity</c>). The options
+    /// are read once, when <see cref="VpcRouting"/> is created: a reload of the section does not reach existing route
+    /// tables, though <c>IOptionsMonitor&lt;VpcRoutingOptions&gt;</c> sees it.
+    /// </remarks>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The section holding the options.</param>
+    /// <returns>A builder for further configuration.</returns>
+    public static IVpcRoutingBuilder AddVpcRouting(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var builder = services.AddVpcRouting();
+        services.AddOptions<VpcRoutingOptions>().BindSection(configuration);
+        return builder;
     }
 }

@@ -1,26 +1,21 @@
-using System.Diagnostics.Metrics;
+using System.Diagnostics;
 
 namespace CloudTemple.Networking.Routing;
 
-/// <summary>The <c>CloudTemple.Networking.Routing</c> meter and its instruments (nothing on the lookup path).</summary>
-internal static class RoutingTelemetry
+/// <summary>
+/// The names under which routing reports: one <see cref="System.Diagnostics.Metrics.Meter"/> and one
+/// <see cref="System.Diagnostics.ActivitySource"/>, both <c>CloudTemple.Networking.Routing</c>
+/// (docs/observability.md lists their instruments and spans). Nothing is measured on the lookup path.
+/// </summary>
+/// <remarks>Thread-safe (constants).</remarks>
+public static class RoutingTelemetry
 {
+    /// <summary>The name of the Meter (<c>AddMeter(RoutingTelemetry.MeterName)</c> in OpenTelemetry).</summary>
     public const string MeterName = "CloudTemple.Networking.Routing";
 
-    public static readonly Meter Meter = new(MeterName, typeof(RoutingTelemetry).Assembly.GetName().Version?.ToString());
+    /// <summary>The name of the ActivitySource (<c>AddSource(RoutingTelemetry.ActivitySourceName)</c> in OpenTelemetry).</summary>
+    public const string ActivitySourceName = "CloudTemple.Networking.Routing";
 
-    public static readonly UpDownCounter<long> Routes =
-        Meter.CreateUpDownCounter<long>("cloudtemple.routing.routes", "{route}", "Routes in all route tables.");
-
-    public static readonly Counter<long> Changes =
-        Meter.CreateCounter<long>("cloudtemple.routing.route.changes", "{change}", "Routes added or removed (tag: kind).");
-
-    public static readonly Counter<long> Rejected =
-        Meter.CreateCounter<long>("cloudtemple.routing.route.rejected", "{change}", "Changes refused by validation (tag: reason).");
-
-    public static readonly Counter<long> FeedDropped =
-        Meter.CreateCounter<long>("cloudtemple.routing.change_feed.dropped", "{change}", "Changes dropped because a change-feed subscriber was too slow.");
-
-    public static readonly UpDownCounter<long> ForwardingMemory =
-        Meter.CreateUpDownCounter<long>("cloudtemple.routing.fib.memory", "By", "Memory held by the compiled forwarding tables.");
+    /// <summary>The source of the route-change spans.</summary>
+    internal static readonly ActivitySource Source = new(ActivitySourceName, typeof(RoutingTelemetry).Assembly.GetName().Version?.ToString());
 }

@@ -1,6 +1,6 @@
-using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Threading.Channels;
+using CloudTemple.Networking.Changes;
 
 namespace CloudTemple.Networking.Routing;
 
@@ -21,7 +21,12 @@ namespace CloudTemple.Networking.Routing;
 /// concurrent single-route change, never a mix (see <see cref="ForwardingTable{TValue}"/>).
 /// <see cref="AddRange"/> is validated as a whole, then applied as a sequence of single changes.
 /// </para>
+/// <para>
+/// Changes are published on <see cref="Changes"/>, counted on the routing Meter and traced on its
+/// ActivitySource (<see cref="RoutingTelemetry"/>).
+/// </para>
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "The feed holds no unmanaged resource; its VRF completes it when the table is removed.")]
 public sealed class RouteTable
 {
     private readonly Lock _gate = new();
@@ -31,8 +36,8 @@ public sealed class RouteTable
     private readonly Dictionary<Ipv4Address, int> _nextHopUse = [];
     private readonly VpcRoutingOptions _options;
     private readonly TimeProvider _timeProvider;
-    private ImmutableArray<Channel<RouteChange>> _subscribers = [];
-    private long _sequence;
+    private readonly RoutingDiagnostics _diagnostics;
+    private readonly ChangeFeed<RouteChange> _changes;
     private int _count;
     private long _reportedMemory;
 
@@ -42,6 +47,11 @@ public sealed class RouteTable
     /// <param name="timeProvider">The clock for change timestamps; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException"><paramref name="options"/> are invalid.</exception>
     public RouteTable(string name, VpcRoutingOptions? options = null, TimeProvider? timeProvider = null)
+        : this(name, options, timeProvider, RoutingDiagnostics.Default)
+    {
+    }
+
+    internal RouteTable(string name, VpcRoutingOptions? options, TimeProvider? timeProvider, RoutingDiagnostics diagnostics)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         _options = options ?? new VpcRoutingOptions();
@@ -52,6 +62,8 @@ public sealed class RouteTable
 
         Name = name;
         _timeProvider = timeProvider ?? TimeProvider.System;
+        _diagnostics = diagnostics;
+        _changes = new ChangeFeed<RouteChange>(_options.ChangeFeedCapacity, diagnostics.ChangeDropped);
     }
 
     /// <summary>The table's name.</summary>
@@ -69,8 +81,22 @@ public sealed class RouteTable
     /// <summary>The forwarding table's memory per prefix, in bytes.</summary>
     public double ForwardingBytesPerPrefix => _forwarding.BytesPerPrefix;
 
-    /// <summary>The number of the last change (0 before the first).</summary>
-    public long Version => Interlocked.Read(ref _sequence);
+    /// <summary>The number of the last change (0 before the first): the <see cref="ChangeFeedEntry{T}.Sequence"/> of its entry on <see cref="Changes"/>.</summary>
+    public long Version => _changes.LastSequence;
+
+    /// <summary>
+    /// The table's change feed: every route added or removed, numbered by <see cref="Version"/>;
+    /// subscribe with <see cref="IChangeFeed{T}.WatchAsync"/>. Completed when the table is removed
+    /// from its VRF (or the VRF from <see cref="VpcRouting"/>).
+    /// </summary>
+    /// <remarks>
+    /// Each subscriber has its own buffer of <see cref="VpcRoutingOptions.ChangeFeedCapacity"/>
+    /// changes. When a subscriber falls behind, its oldest pending changes are dropped (writers are
+    /// never blocked by a slow reader) and counted on <c>cloudtemple.routing.changes.dropped</c>; the
+    /// subscriber sees the gap in <see cref="ChangeFeedEntry{T}.Sequence"/> and can resynchronize
+    /// with <see cref="GetRoutes()"/>.
+    /// </remarks>
+    public IChangeFeed<RouteChange> Changes => _changes;
 
     /// <summary>A snapshot of all routes, by prefix then precedence (best first).</summary>
     /// <returns>The routes.</returns>
@@ -139,9 +165,12 @@ public sealed class RouteTable
             ArgumentNullException.ThrowIfNull(route, nameof(routes));
         }
 
+        using var activity = RoutingTelemetry.Source.StartActivity("routing.add_routes");
+        activity?.SetTag("cloudtemple.routing.table", Name);
+        activity?.SetTag("cloudtemple.routing.route_count", batch.Length);
         lock (_gate)
         {
-            Validate(batch);
+            Validate(batch, activity);
             var changed = new Dictionary<Ipv4Prefix, Route>();
             var changes = new List<(Route Route, bool Active)>(batch.Length);
             foreach (var route in batch)
@@ -170,7 +199,7 @@ public sealed class RouteTable
             // A full table loads in one bottom-up pass; otherwise each prefix is updated in place.
             _forwarding.SetRange(changed);
             _count += batch.Length;
-            RoutingTelemetry.Routes.Add(batch.Length);
+            _diagnostics.Routes.Add(batch.Length);
             foreach (var (route, active) in changes)
             {
                 Publish(RouteChangeKind.Added, route, active);
@@ -187,6 +216,9 @@ public sealed class RouteTable
     public bool Remove(Route route)
     {
         ArgumentNullException.ThrowIfNull(route);
+        using var activity = RoutingTelemetry.Source.StartActivity("routing.remove_route");
+        activity?.SetTag("cloudtemple.routing.table", Name);
+        activity?.SetTag("cloudtemple.routing.prefix", route.Prefix.ToString());
         lock (_gate)
         {
             if (!_routes.TryGetValue(route.Prefix, out var existing) || Array.IndexOf(existing, route) is var index && index < 0)
@@ -197,7 +229,7 @@ public sealed class RouteTable
             var stored = existing[index];
             if (stored.Kind == RouteKind.Connected && existing.Count(r => r.Kind == RouteKind.Connected) == 1)
             {
-                EnsureNotNeeded(stored);
+                EnsureNotNeeded(stored, activity);
                 _connected.Remove(stored.Prefix);
             }
 
@@ -235,60 +267,17 @@ public sealed class RouteTable
             }
 
             _count--;
-            RoutingTelemetry.Routes.Add(-1);
+            _diagnostics.Routes.Add(-1);
             Publish(RouteChangeKind.Removed, stored, index == 0);
             ReportMemory();
             return true;
         }
     }
 
-    /// <summary>
-    /// The table's changes from now on, until <paramref name="cancellationToken"/> is cancelled.
-    /// </summary>
-    /// <param name="cancellationToken">Ends the enumeration.</param>
-    /// <returns>The changes, in order.</returns>
-    /// <remarks>
-    /// Each enumeration has its own bounded buffer of <see cref="VpcRoutingOptions.ChangeFeedCapacity"/>
-    /// changes, registered when the enumeration starts (the first <c>MoveNextAsync</c>). When a
-    /// subscriber falls behind, the oldest pending changes are dropped (writers are never blocked
-    /// by a slow reader) and counted in <c>cloudtemple.routing.change_feed.dropped</c>; the subscriber
-    /// sees the gap in <see cref="RouteChange.Sequence"/> and can resynchronize with <see cref="GetRoutes()"/>.
-    /// </remarks>
-    public async IAsyncEnumerable<RouteChange> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var channel = Channel.CreateBounded<RouteChange>(
-            new BoundedChannelOptions(_options.ChangeFeedCapacity)
-            {
-                FullMode = BoundedChannelFullMode.DropOldest,
-                SingleReader = true,
-                SingleWriter = true,
-            },
-            static _ => RoutingTelemetry.FeedDropped.Add(1));
-        lock (_gate)
-        {
-            _subscribers = _subscribers.Add(channel);
-        }
+    /// <summary>Completes the change feed's subscriptions: the table left its VRF.</summary>
+    internal void Close() => _changes.Dispose();
 
-        try
-        {
-            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (channel.Reader.TryRead(out var change))
-                {
-                    yield return change;
-                }
-            }
-        }
-        finally
-        {
-            lock (_gate)
-            {
-                _subscribers = _subscribers.Remove(channel);
-            }
-        }
-    }
-
-    private void Validate(Route[] batch)
+    private void Validate(Route[] batch, Activity? activity)
     {
         var seen = new HashSet<Route>();
         ForwardingTable<Route>? batchConnected = null;
@@ -297,7 +286,7 @@ public sealed class RouteTable
             var existing = _routes.GetValueOrDefault(route.Prefix)?.FirstOrDefault(r => r == route);
             if (existing is not null || !seen.Add(route))
             {
-                RoutingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "duplicate"));
+                Reject(route, "duplicate", activity);
                 throw new DuplicateRouteException(route, existing ?? route, Name);
             }
 
@@ -318,7 +307,7 @@ public sealed class RouteTable
             {
                 if (_connected.Lookup(hop) is null && batchConnected?.Lookup(hop) is null)
                 {
-                    RoutingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "next_hop_unreachable"));
+                    Reject(route, "next_hop_unreachable", activity);
                     throw new NextHopUnreachableException(route, hop, Name);
                 }
             }
@@ -326,7 +315,7 @@ public sealed class RouteTable
     }
 
     /// <summary>Refuses to remove the last connected route of a prefix when a next hop is reachable only through it.</summary>
-    private void EnsureNotNeeded(Route connected)
+    private void EnsureNotNeeded(Route connected, Activity? activity)
     {
         if (!_options.RequireReachableNextHops)
         {
@@ -349,7 +338,7 @@ public sealed class RouteTable
             if (!covered)
             {
                 var dependent = _routes.Values.SelectMany(r => r).First(r => r.NextHops.Contains(hop));
-                RoutingTelemetry.Rejected.Add(1, new KeyValuePair<string, object?>("reason", "next_hop_unreachable"));
+                Reject(connected, "next_hop_unreachable", activity);
                 throw new NextHopUnreachableException(dependent, hop, Name, connected);
             }
         }
@@ -366,27 +355,23 @@ public sealed class RouteTable
         return [.. existing.AsSpan(0, at), route, .. existing.AsSpan(at)];
     }
 
+    private void Reject(Route route, string reason, Activity? activity)
+    {
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
+        activity?.SetTag("error.type", reason);
+        _diagnostics.Rejected(route, Name, reason);
+    }
+
     private void Publish(RouteChangeKind kind, Route route, bool active)
     {
-        long sequence = Interlocked.Increment(ref _sequence);
-        RoutingTelemetry.Changes.Add(1, new KeyValuePair<string, object?>("kind", kind == RouteChangeKind.Added ? "added" : "removed"));
-        var subscribers = _subscribers;
-        if (subscribers.IsEmpty)
-        {
-            return;
-        }
-
-        var change = new RouteChange(kind, route, Name, sequence, _timeProvider.GetUtcNow(), active);
-        foreach (var channel in subscribers)
-        {
-            channel.Writer.TryWrite(change); // never fails: a full buffer drops its oldest change
-        }
+        _diagnostics.RoutesChanged.Add(1, new KeyValuePair<string, object?>("cloudtemple.routing.change_kind", kind == RouteChangeKind.Added ? "added" : "removed"));
+        _changes.Publish(new RouteChange(kind, route, Name, _timeProvider.GetUtcNow(), active));
     }
 
     private void ReportMemory()
     {
         long memory = _forwarding.MemoryBytes;
-        RoutingTelemetry.ForwardingMemory.Add(memory - _reportedMemory);
+        _diagnostics.ForwardingMemory.Add(memory - _reportedMemory);
         _reportedMemory = memory;
     }
 }

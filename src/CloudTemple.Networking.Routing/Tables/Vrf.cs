@@ -18,6 +18,7 @@ public sealed class Vrf
     private readonly Lock _gate = new();
     private readonly VpcRoutingOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly RoutingDiagnostics _diagnostics;
     private ImmutableDictionary<string, RouteTable> _tables;
     private ImmutableDictionary<string, RouteTable> _attachments = ImmutableDictionary.Create<string, RouteTable>(StringComparer.Ordinal);
 
@@ -26,12 +27,18 @@ public sealed class Vrf
     /// <param name="options">Options of its tables; defaults when <see langword="null"/>.</param>
     /// <param name="timeProvider">The clock of its tables; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
     public Vrf(string vpcId, VpcRoutingOptions? options = null, TimeProvider? timeProvider = null)
+        : this(vpcId, options, timeProvider, RoutingDiagnostics.Default)
+    {
+    }
+
+    internal Vrf(string vpcId, VpcRoutingOptions? options, TimeProvider? timeProvider, RoutingDiagnostics diagnostics)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(vpcId);
         VpcId = vpcId;
         _options = options ?? new VpcRoutingOptions();
         _timeProvider = timeProvider ?? TimeProvider.System;
-        MainTable = new RouteTable(MainTableName, _options, _timeProvider);
+        _diagnostics = diagnostics;
+        MainTable = new RouteTable(MainTableName, _options, _timeProvider, diagnostics);
         _tables = ImmutableDictionary.Create<string, RouteTable>(StringComparer.Ordinal).Add(MainTableName, MainTable);
     }
 
@@ -58,8 +65,9 @@ public sealed class Vrf
                 throw new ArgumentException($"VPC '{VpcId}' already has a route table named '{name}'.", nameof(name));
             }
 
-            var table = new RouteTable(name, _options, _timeProvider);
+            var table = new RouteTable(name, _options, _timeProvider, _diagnostics);
             _tables = _tables.Add(name, table);
+            RoutingLog.TableCreated(_diagnostics.Logger, name, VpcId);
             return table;
         }
     }
@@ -73,7 +81,7 @@ public sealed class Vrf
             ? table
             : throw new KeyNotFoundException($"VPC '{VpcId}' has no route table named '{name}'.");
 
-    /// <summary>Removes a table that no network uses.</summary>
+    /// <summary>Removes a table that no network uses and completes its change feed.</summary>
     /// <param name="name">The table's name.</param>
     /// <returns>Whether the table existed.</returns>
     /// <exception cref="InvalidOperationException">The table is the main table or is attached to a network.</exception>
@@ -98,6 +106,8 @@ public sealed class Vrf
             }
 
             _tables = _tables.Remove(name);
+            table.Close();
+            RoutingLog.TableRemoved(_diagnostics.Logger, name, VpcId);
             return true;
         }
     }
@@ -125,6 +135,15 @@ public sealed class Vrf
             var before = _attachments;
             _attachments = _attachments.Remove(privateNetwork);
             return before.Count != _attachments.Count;
+        }
+    }
+
+    /// <summary>Completes the change feeds of all tables: the VRF was removed.</summary>
+    internal void Close()
+    {
+        foreach (var table in _tables.Values)
+        {
+            table.Close();
         }
     }
 

@@ -15,9 +15,7 @@ public sealed class SqliteStoreException : NetworkingException
     /// <param name="attempts">How many times it was tried.</param>
     /// <param name="innerException">The SQLite error.</param>
     public SqliteStoreException(string path, string operation, int attempts, SqliteException innerException)
-        : base(
-            $"SQLite store '{path}': {operation} failed after {attempts} attempt(s) and changed nothing: {innerException?.Message}",
-            innerException)
+        : base(Describe(path, operation, attempts, innerException), innerException)
     {
         ArgumentNullException.ThrowIfNull(innerException);
         Path = path;
@@ -38,6 +36,17 @@ public sealed class SqliteStoreException : NetworkingException
     /// <summary>The SQLite result code (5 = busy, 6 = locked, 13 = full, 11 = corrupt, ...).</summary>
     public int SqliteErrorCode { get; }
 
+    /// <summary>Whether the file could not be opened (SQLite's CANTOPEN: a missing directory, no permission, a path through a file).</summary>
+    public bool IsCannotOpen => (SqliteErrorCode & 0xff) == CannotOpen;
+
     /// <summary>Whether the database was busy or locked through every attempt (another writer held it too long), rather than failing outright.</summary>
     public bool IsBusy => (SqliteErrorCode & 0xff) is SqliteDatabase.Busy or SqliteDatabase.Locked;
+
+    private const int CannotOpen = 14;
+
+    private static string Describe(string path, string operation, int attempts, SqliteException? inner) =>
+        inner is not null && (inner.SqliteErrorCode & 0xff) == CannotOpen
+            ? $"SQLite store '{path}': the database file cannot be opened, so {operation} changed nothing: {inner.Message} " +
+              "Check that its directory exists and that this process may create, read and write files there."
+            : $"SQLite store '{path}': {operation} failed after {attempts} attempt(s) and changed nothing: {inner?.Message}";
 }

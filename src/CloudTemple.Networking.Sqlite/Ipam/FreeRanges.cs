@@ -84,45 +84,19 @@ internal static class FreeRanges
         }
     }
 
-    /// <summary>The free ranges of a new subnet: all of it less the reserved head and tail and the exclusions.</summary>
+    /// <summary>The free ranges of a new subnet: its allocatable ranges (the rule every store shares).</summary>
     /// <returns>How many addresses are reserved or excluded (each counted once).</returns>
-    public static ulong Create(SqlSession session, long space, Ipv4Prefix subnet, int reservedAtStart, int reservedAtEnd, IReadOnlyList<Ipam.Ipv4AddressRange> exclusions)
+    public static ulong Create(SqlSession session, long space, Ipam.Subnet subnet)
     {
-        uint network = subnet.Network.Value;
-        uint last = subnet.Last.Value;
-        var blocked = new List<(uint First, uint Last)>();
-        if (reservedAtStart > 0)
-        {
-            blocked.Add((network, network + (uint)reservedAtStart - 1));
-        }
-
-        if (reservedAtEnd > 0)
-        {
-            blocked.Add((last - (uint)reservedAtEnd + 1, last));
-        }
-
-        blocked.AddRange(exclusions.Select(e => (e.First.Value, e.Last.Value)));
-        blocked.Sort();
+        uint network = subnet.Prefix.Network.Value;
         ulong free = 0;
-        long next = network;
-        foreach (var (first, end) in blocked)
+        foreach (var range in subnet.AllocatableRanges())
         {
-            if (first > next)
-            {
-                Insert(session, space, (uint)next, first - 1, network);
-                free += first - (ulong)next;
-            }
-
-            next = Math.Max(next, end + 1L);
+            Insert(session, space, range.First.Value, range.Last.Value, network);
+            free += range.Count;
         }
 
-        if (next <= last)
-        {
-            Insert(session, space, (uint)next, last, network);
-            free += last - (ulong)next + 1;
-        }
-
-        return subnet.Count - free;
+        return subnet.Prefix.Count - free;
     }
 
     public static void DeleteSubnet(SqlSession session, long space, Ipv4Prefix subnet) =>

@@ -5,7 +5,8 @@ namespace CloudTemple.Networking.Sqlite;
 /// make utilization a single-row read; free addresses are kept as ranges and free pool space as buddy
 /// blocks, so that next-free, random and specific allocation and next-free carving are index seeks
 /// whatever the fill level. The primary keys are the last line of defence: one row per address and
-/// per subnet network in a space, one allocation per owner and request key.
+/// per subnet network in a space, one allocation per owner and request key, one subnet per name and per request key
+/// (version 2).
 /// </summary>
 internal static class IpamSchema
 {
@@ -76,6 +77,17 @@ internal static class IpamSchema
             reusable_at INTEGER NOT NULL,
             PRIMARY KEY (space_id, address)) WITHOUT ROWID;
         CREATE INDEX ipam_holds_by_end ON ipam_holds (space_id, reusable_at);
+        """,
+        // Version 2, start-up that can run twice: subnet request keys, and names unique within a space. A name
+        // that several subnets shared before stays with the lowest of them; the others get their CIDR appended.
+        """
+        ALTER TABLE ipam_subnets ADD COLUMN request_key TEXT;
+        UPDATE ipam_subnets SET name = name || ' (' || (network >> 24) || '.' || ((network >> 16) & 255) || '.' || ((network >> 8) & 255) || '.'
+            || (network & 255) || '/' || length || ')'
+        WHERE name IS NOT NULL
+            AND EXISTS (SELECT 1 FROM ipam_subnets o WHERE o.space_id = ipam_subnets.space_id AND o.name = ipam_subnets.name AND o.network < ipam_subnets.network);
+        CREATE UNIQUE INDEX ipam_subnets_by_name ON ipam_subnets (space_id, name) WHERE name IS NOT NULL;
+        CREATE UNIQUE INDEX ipam_subnets_by_request ON ipam_subnets (space_id, request_key) WHERE request_key IS NOT NULL;
         """,
     ];
 }

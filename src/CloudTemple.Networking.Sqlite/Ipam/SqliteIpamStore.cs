@@ -1,6 +1,8 @@
 using System.Collections.ObjectModel;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using CloudTemple.Networking.Ipam;
+using Microsoft.Extensions.Logging;
 
 namespace CloudTemple.Networking.Sqlite;
 
@@ -45,8 +47,18 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     /// <summary>Creates a store with the given options.</summary>
     /// <param name="options">The file and lock-wait settings.</param>
     public SqliteIpamStore(SqliteStoreOptions options)
+        : this(options, null, null)
     {
-        _database = SqliteDatabase.Acquire(options);
+    }
+
+    /// <summary>Creates a store with the given options that logs and measures through the host's factories.</summary>
+    /// <param name="options">The file and lock-wait settings.</param>
+    /// <param name="loggerFactory">Where retries and failures are logged (category <c>CloudTemple.Networking.Sqlite</c>); none when null.</param>
+    /// <param name="meterFactory">Creates the <see cref="SqliteTelemetry.MeterName"/> Meter; a standalone Meter when null.</param>
+    /// <remarks>The stores of one process on one file share their transactions, and so their diagnostics: those of the first store given a factory.</remarks>
+    public SqliteIpamStore(SqliteStoreOptions options, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
+    {
+        _database = SqliteDatabase.Acquire(options, SqliteDiagnostics.For(loggerFactory, meterFactory));
         _schema = new SchemaInitializer(_database, IpamSchema.Component, IpamSchema.Scripts);
     }
 
@@ -71,19 +83,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     /// <inheritdoc/>
     public async ValueTask<AddressSpace> CreateSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(space);
-        ArgumentOutOfRangeException.ThrowIfLessThan(space.ReuseHold, TimeSpan.Zero);
-        for (int i = 0; i < space.Pools.Count; i++)
-        {
-            for (int j = 0; j < i; j++)
-            {
-                if (space.Pools[i].Overlaps(space.Pools[j]))
-                {
-                    throw new PrefixOverlapException(space.Name, space.Pools[i], space.Pools[j], "pool");
-                }
-            }
-        }
-
+        SubnetLayout.ThrowIfInvalid(space);
         return await WriteAsync(nameof(CreateSpaceAsync), session =>
         {
             if (session.Int64("SELECT id FROM ipam_spaces WHERE name = $n;", ("$n", space.Name)) is not null)
@@ -91,6 +91,29 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
                 throw new AddressSpaceExistsException(space.Name);
             }
 
+            return InsertSpace(session, space);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<AddressSpace> EnsureSpaceAsync(AddressSpace space, CancellationToken cancellationToken)
+    {
+        SubnetLayout.ThrowIfInvalid(space);
+        return await WriteAsync(nameof(EnsureSpaceAsync), session =>
+        {
+            if (FindSpace(session, space.Name) is not { } row)
+            {
+                return InsertSpace(session, space);
+            }
+
+            var stored = Definition(row, Pools(session, row.Id));
+            return stored.Equals(space) ? stored : throw new AddressSpaceConflictException(stored, space);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static AddressSpace InsertSpace(SqlSession session, AddressSpace space)
+    {
+        {
             var policy = space.DefaultReservedAddresses;
             long id = session.Int64(
                 "INSERT INTO ipam_spaces (name, reuse_hold_ticks, policy_name, policy_start, policy_end) VALUES ($n, $h, $p, $a, $b) RETURNING id;",
@@ -101,7 +124,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
             }
 
             return space;
-        }, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc/>
@@ -169,6 +192,14 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
         return await WriteAsync(nameof(CarveSubnetAsync), session =>
         {
             var space = GetSpace(session, request.Space);
+            if (request.RequestKey is { } key
+                && session.Single(
+                    $"SELECT {SubnetRow.Columns} FROM ipam_subnets WHERE space_id = $s AND request_key = $k;",
+                    r => SubnetRow.Read(r, space.Name), ("$s", space.Id), ("$k", key)) is { } keyed)
+            {
+                return SubnetLayout.ThrowIfRetryDiffers(request, keyed.Definition);
+            }
+
             var policy = request.ReservedAddresses ?? space.DefaultReservedAddresses ?? ReservedAddressPolicy.Default;
             policy.ThrowIfTooSmall(1UL << (32 - request.Length));
             var pools = Pools(session, space.Id);
@@ -178,7 +209,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
             {
                 int index = pools.FindIndex(p => p.Contains(wanted));
                 pool = index >= 0 ? pools[index] : throw new PrefixOutsidePoolsException(request.Space, wanted, pools);
-                ThrowIfExclusionsOutside(request.Exclusions, wanted);
+                SubnetLayout.ThrowIfExclusionsOutside(wanted, request.Exclusions);
                 if (FindOverlappingSubnet(session, space.Id, wanted) is { } existing)
                 {
                     throw new PrefixOverlapException(request.Space, wanted, existing, "subnet");
@@ -201,22 +232,30 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
                 prefix = new Ipv4Prefix(new Ipv4Address(block.Network), request.Length);
                 pool = pools.Find(p => p.Network.Value == block.Pool);
                 FreeBlocks.Split(session, space.Id, block, prefix);
-                ThrowIfExclusionsOutside(request.Exclusions, prefix);
+                SubnetLayout.ThrowIfExclusionsOutside(prefix, request.Exclusions);
             }
 
-            int count = policy.ReservedCount(prefix.Count);
-            ulong reserved = FreeRanges.Create(
-                session, space.Id, prefix, count > 0 ? policy.ReservedAtStart : 0, count > 0 ? policy.ReservedAtEnd : 0, request.Exclusions);
+            if (request.Name is { } name
+                && FindPrefix(session, "SELECT network, length FROM ipam_subnets WHERE space_id = $s AND name = $name;", ("$s", space.Id), ("$name", name)) is { } taken)
+            {
+                throw new SubnetNameInUseException(request.Space, name, taken, prefix);
+            }
+
+            var subnet = new Subnet(request.Space, prefix, pool, policy)
+            {
+                Name = request.Name, RequestKey = request.RequestKey, Exclusions = request.Exclusions, CarvedAt = now,
+            };
+            ulong reserved = FreeRanges.Create(session, space.Id, subnet);
             session.Execute(
                 """
                 INSERT INTO ipam_subnets (space_id, network, length, pool_network, pool_length, name, policy_name, policy_start, policy_end,
-                    exclusions, carved_at, cursor, reserved, allocated, held)
-                VALUES ($s, $n, $l, $pn, $pl, $name, $policy, $a, $b, $x, $t, 0, $r, 0, 0);
+                    exclusions, carved_at, cursor, reserved, allocated, held, request_key)
+                VALUES ($s, $n, $l, $pn, $pl, $name, $policy, $a, $b, $x, $t, 0, $r, 0, 0, $k);
                 """,
                 ("$s", space.Id), ("$n", prefix.Network.Value), ("$l", prefix.Length), ("$pn", pool.Network.Value), ("$pl", pool.Length),
                 ("$name", request.Name), ("$policy", policy.Name), ("$a", policy.ReservedAtStart), ("$b", policy.ReservedAtEnd),
-                ("$x", SubnetRow.FormatExclusions(request.Exclusions)), ("$t", now.UtcTicks), ("$r", (long)reserved));
-            return new Subnet(request.Space, prefix, pool, policy) { Name = request.Name, Exclusions = request.Exclusions, CarvedAt = now };
+                ("$x", SubnetRow.FormatExclusions(request.Exclusions)), ("$t", now.UtcTicks), ("$r", (long)reserved), ("$k", request.RequestKey));
+            return subnet;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -250,6 +289,20 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
         ArgumentNullException.ThrowIfNull(space);
         return await ReadAsync(nameof(GetSubnetAsync), session => FindSubnet(session, GetSpace(session, space), subnet)?.Definition, cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<Subnet?> GetSubnetByNameAsync(string space, string name, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(name);
+        return await ReadAsync(nameof(GetSubnetByNameAsync), session =>
+        {
+            var row = GetSpace(session, space);
+            return session.Single(
+                $"SELECT {SubnetRow.Columns} FROM ipam_subnets WHERE space_id = $s AND name = $name;",
+                r => SubnetRow.Read(r, space).Definition, ("$s", row.Id), ("$name", name));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -315,7 +368,7 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
                         uint from = subnet.Cursor < (long)subnet.Prefix.Count ? network + (uint)subnet.Cursor : network;
                         var range = FreeRanges.FindFrom(session, space.Id, subnet.Prefix, from)
                             ?? throw new SubnetExhaustedException(space.Name, subnet.Prefix, subnet.Utilization);
-                        address = range.First <= from && from <= range.Last ? from : range.First;
+                        address = SubnetLayout.NextFreeIn(new Ipv4AddressRange(new Ipv4Address(range.First), new Ipv4Address(range.Last)), new Ipv4Address(from)).Value;
                         FreeRanges.Take(session, space.Id, range, address);
                         // The cursor and the counter in one statement: this path runs for every DHCP offer.
                         session.Execute(
@@ -513,31 +566,20 @@ public sealed class SqliteIpamStore : IIpamStore, IDisposable
     private static Ipv4Prefix? FindOverlappingSubnet(SqlSession session, long space, Ipv4Prefix prefix)
     {
         // Subnets are disjoint: one containing prefix is the last one starting at or before it; one inside starts within it.
-        using (var reader = session.Query(
-            "SELECT network, length FROM ipam_subnets WHERE space_id = $s AND network <= $n ORDER BY network DESC LIMIT 1;",
-            ("$s", space), ("$n", prefix.Network.Value)))
-        {
-            if (reader.Read() && new Ipv4Prefix(new Ipv4Address((uint)reader.GetInt64(0)), reader.GetInt32(1)) is var before && before.Overlaps(prefix))
-            {
-                return before;
-            }
-        }
-
-        using var inside = session.Query(
-            "SELECT network, length FROM ipam_subnets WHERE space_id = $s AND network BETWEEN $a AND $b ORDER BY network LIMIT 1;",
+        var before = FindPrefix(
+            session, "SELECT network, length FROM ipam_subnets WHERE space_id = $s AND network <= $n ORDER BY network DESC LIMIT 1;",
+            ("$s", space), ("$n", prefix.Network.Value));
+        var inside = FindPrefix(
+            session, "SELECT network, length FROM ipam_subnets WHERE space_id = $s AND network BETWEEN $a AND $b ORDER BY network LIMIT 1;",
             ("$s", space), ("$a", prefix.Network.Value), ("$b", prefix.Last.Value));
-        return inside.Read() ? new Ipv4Prefix(new Ipv4Address((uint)inside.GetInt64(0)), inside.GetInt32(1)) : null;
+        return SubnetLayout.Overlapping(prefix, before, inside);
     }
 
-    private static void ThrowIfExclusionsOutside(IReadOnlyList<Ipv4AddressRange> exclusions, Ipv4Prefix prefix)
+    // The (network, length) of the first row, if any.
+    private static Ipv4Prefix? FindPrefix(SqlSession session, string sql, params (string Name, object? Value)[] parameters)
     {
-        foreach (var range in exclusions)
-        {
-            if (!prefix.Contains(range.First) || !prefix.Contains(range.Last))
-            {
-                throw new AddressOutsideSubnetException(prefix.Contains(range.First) ? range.Last : range.First, prefix);
-            }
-        }
+        using var reader = session.Query(sql, parameters);
+        return reader.Read() ? new Ipv4Prefix(new Ipv4Address((uint)reader.GetInt64(0)), reader.GetInt32(1)) : null;
     }
 
     // Checks a specific request; returns the allocation when the owner holds the address already, null when it is now taken.

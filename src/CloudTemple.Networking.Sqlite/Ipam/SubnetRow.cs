@@ -7,7 +7,7 @@ namespace CloudTemple.Networking.Sqlite;
 internal sealed record SubnetRow(Subnet Definition, int Cursor, ulong Reserved, ulong Allocated, ulong Held)
 {
     public const string Columns =
-        "network, length, pool_network, pool_length, name, policy_name, policy_start, policy_end, exclusions, carved_at, cursor, reserved, allocated, held";
+        "network, length, pool_network, pool_length, name, policy_name, policy_start, policy_end, exclusions, carved_at, cursor, reserved, allocated, held, request_key";
 
     public Ipv4Prefix Prefix => Definition.Prefix;
 
@@ -22,6 +22,7 @@ internal sealed record SubnetRow(Subnet Definition, int Cursor, ulong Reserved, 
             Name = reader.IsDBNull(4) ? null : reader.GetString(4),
             Exclusions = ParseExclusions(reader.GetString(8)),
             CarvedAt = new DateTimeOffset(reader.GetInt64(9), TimeSpan.Zero),
+            RequestKey = reader.IsDBNull(14) ? null : reader.GetString(14),
         };
         return new SubnetRow(definition, reader.GetInt32(10), (ulong)reader.GetInt64(11), (ulong)reader.GetInt64(12), (ulong)reader.GetInt64(13));
     }

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using CloudTemple.Networking.Dhcp;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace CloudTemple.Networking.Sqlite;
 
@@ -45,8 +47,18 @@ public sealed class SqliteLeaseStore : ILeaseStore, IAsyncDisposable
     /// <summary>Creates a store with the given options.</summary>
     /// <param name="options">The file and lock-wait settings.</param>
     public SqliteLeaseStore(SqliteStoreOptions options)
+        : this(options, null, null)
     {
-        _database = SqliteDatabase.Acquire(options);
+    }
+
+    /// <summary>Creates a store with the given options that logs and measures through the host's factories.</summary>
+    /// <param name="options">The file and lock-wait settings.</param>
+    /// <param name="loggerFactory">Where retries and failures are logged (category <c>CloudTemple.Networking.Sqlite</c>); none when null.</param>
+    /// <param name="meterFactory">Creates the <see cref="SqliteTelemetry.MeterName"/> Meter; a standalone Meter when null.</param>
+    /// <remarks>The stores of one process on one file share their transactions, and so their diagnostics: those of the first store given a factory.</remarks>
+    public SqliteLeaseStore(SqliteStoreOptions options, ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
+    {
+        _database = SqliteDatabase.Acquire(options, SqliteDiagnostics.For(loggerFactory, meterFactory));
         _schema = new SchemaInitializer(_database, LeaseSchema.Component, LeaseSchema.Scripts);
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace CloudTemple.Networking.Sqlite;
@@ -20,6 +21,10 @@ namespace CloudTemple.Networking.Sqlite;
 /// error inside a batch rolls the batch back and runs its writes again one transaction each, so that only
 /// the failing write reports it. Another process, or a connection opened elsewhere, is excluded by
 /// <c>BEGIN IMMEDIATE</c> alone.
+/// </para>
+/// <para>
+/// Each operation is one span in its caller's trace (attempts, an event per retry, the size of the group
+/// commit it was part of), timed on the Meter; retries and failures are logged (<see cref="SqliteDiagnostics"/>).
 /// </para>
 /// <para>
 /// A write cancelled while queued is not run; once its batch has started it runs, and its caller waits for
@@ -48,6 +53,7 @@ internal sealed class SqliteDatabase
     private int _references;
     private int _draining;
     private volatile bool _disposed;
+    private volatile SqliteDiagnostics _diagnostics = SqliteDiagnostics.Default;
 
     private SqliteDatabase(SqliteStoreOptions options, string key)
     {
@@ -72,7 +78,7 @@ internal sealed class SqliteDatabase
     public string Path { get; }
 
     /// <summary>The instance for these options, shared with the other stores of the process using the same; give it back with <see cref="Release"/>.</summary>
-    public static SqliteDatabase Acquire(SqliteStoreOptions options)
+    public static SqliteDatabase Acquire(SqliteStoreOptions options, SqliteDiagnostics? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -86,6 +92,11 @@ internal sealed class SqliteDatabase
             }
 
             database._references++;
+            if (diagnostics is { IsDefault: false } && database._diagnostics.IsDefault)
+            {
+                database._diagnostics = diagnostics;
+            }
+
             return database;
         }
     }
@@ -115,7 +126,9 @@ internal sealed class SqliteDatabase
     {
         cancellationToken.ThrowIfCancellationRequested();
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var pending = new PendingWrite<T>(operation, work);
+        using var activity = SqliteDiagnostics.Start(operation, "write");
+        long started = Stopwatch.GetTimestamp();
+        var pending = new PendingWrite<T>(operation, work) { Activity = activity };
         using var registration = cancellationToken.Register(static (state, token) => ((PendingWrite)state!).TryCancel(token), pending);
         _writes.Enqueue(pending);
         if (Interlocked.CompareExchange(ref _draining, 1, 0) == 0)
@@ -123,7 +136,17 @@ internal sealed class SqliteDatabase
             _ = Task.Run(DrainAsync, CancellationToken.None);
         }
 
-        return await pending.Result.ConfigureAwait(false);
+        try
+        {
+            var result = await pending.Result.ConfigureAwait(false);
+            _diagnostics.Completed(activity, operation, "write", pending.Attempts, started);
+            activity?.SetTag("cloudtemple.sqlite.commit.writes", pending.BatchWrites);
+            return result;
+        }
+        catch (Exception e) when (_diagnostics.Failed(activity, operation, "write", pending.Attempts, started, e))
+        {
+            throw; // never reached: the filter records the failure and lets it pass untouched
+        }
     }
 
     /// <summary>Runs <paramref name="work"/> in one read transaction (a consistent snapshot).</summary>
@@ -133,41 +156,57 @@ internal sealed class SqliteDatabase
     /// <param name="snapshot">False when <paramref name="work"/> runs a single statement, which SQLite runs on a snapshot of its own.</param>
     public async ValueTask<T> ReadAsync<T>(string operation, Func<SqlSession, T> work, CancellationToken cancellationToken, bool snapshot = true)
     {
-        for (int attempt = 1; ; attempt++)
+        using var activity = SqliteDiagnostics.Start(operation, "read");
+        long started = Stopwatch.GetTimestamp();
+        int attempt = 1;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var session = Rent();
-            try
+            for (; ; attempt++)
             {
-                if (snapshot)
+                cancellationToken.ThrowIfCancellationRequested();
+                SqlSession? session = null;
+                try
                 {
-                    session.Run("BEGIN;");
-                }
+                    // Inside the try: a file that cannot be opened is a SqliteStoreException naming it, like any other failure.
+                    session = Rent();
+                    if (snapshot)
+                    {
+                        session.Run("BEGIN;");
+                    }
 
-                var result = work(session);
-                if (snapshot)
+                    var result = work(session);
+                    if (snapshot)
+                    {
+                        session.Run("COMMIT;");
+                    }
+
+                    Return(session);
+                    _diagnostics.Completed(activity, operation, "read", attempt, started);
+                    return result;
+                }
+                catch (Exception e)
                 {
-                    session.Run("COMMIT;");
-                }
+                    ReturnAfterFailure(session);
+                    if (e is not SqliteException sqlite)
+                    {
+                        throw;
+                    }
 
-                Return(session);
-                return result;
+                    if (!IsTransient(sqlite) || attempt >= _maxAttempts)
+                    {
+                        throw new SqliteStoreException(Path, operation, attempt, sqlite);
+                    }
+
+                    var delay = Backoff(attempt);
+                    _diagnostics.Retrying(Path, "read", attempt, _maxAttempts, delay, sqlite, writes: 0);
+                    SqliteDiagnostics.RetryEvent(activity, attempt, sqlite, delay);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                }
             }
-            catch (Exception e)
-            {
-                ReturnAfterFailure(session);
-                if (e is not SqliteException sqlite)
-                {
-                    throw;
-                }
-
-                if (!IsTransient(sqlite) || attempt >= _maxAttempts)
-                {
-                    throw new SqliteStoreException(Path, operation, attempt, sqlite);
-                }
-            }
-
-            await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (_diagnostics.Failed(activity, operation, "read", attempt, started, e))
+        {
+            throw; // never reached: the filter records the failure and lets it pass untouched
         }
     }
 
@@ -176,9 +215,10 @@ internal sealed class SqliteDatabase
     {
         for (int attempt = 1; ; attempt++)
         {
-            var session = Rent();
+            SqlSession? session = null;
             try
             {
+                session = Rent();
                 string? result = session.Scalar(sql);
                 Return(session);
                 return result;
@@ -188,11 +228,15 @@ internal sealed class SqliteDatabase
                 ReturnAfterFailure(session);
                 if (!IsTransient(e) || attempt >= _maxAttempts)
                 {
-                    throw new SqliteStoreException(Path, operation, attempt, e);
+                    var failure = new SqliteStoreException(Path, operation, attempt, e);
+                    _diagnostics.Failed(null, operation, "pragma", attempt, Stopwatch.GetTimestamp(), failure);
+                    throw failure;
                 }
-            }
 
-            await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                var delay = Backoff(attempt);
+                _diagnostics.Retrying(Path, "pragma", attempt, _maxAttempts, delay, e, writes: 0);
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -236,8 +280,13 @@ internal sealed class SqliteDatabase
         }
     }
 
-    private void ReturnAfterFailure(SqlSession session)
+    private void ReturnAfterFailure(SqlSession? session)
     {
+        if (session is null)
+        {
+            return;
+        }
+
         if (session.TryRollback())
         {
             Return(session);
@@ -285,12 +334,20 @@ internal sealed class SqliteDatabase
         {
             SqliteException failure;
             await _writerGate.WaitAsync().ConfigureAwait(false);
-            var session = Rent();
+            SqlSession? session = null;
             try
             {
+                session = Rent();
                 RunBatch(session, batch);
                 Return(session);
-                batch.ForEach(p => p.Complete());
+                _diagnostics.Committed(batch.Count);
+                foreach (var pending in batch)
+                {
+                    pending.Attempts = attempt;
+                    pending.BatchWrites = batch.Count;
+                    pending.Complete();
+                }
+
                 return;
             }
             catch (SqliteException e)
@@ -312,7 +369,14 @@ internal sealed class SqliteDatabase
 
             if (IsTransient(failure) && attempt < _maxAttempts)
             {
-                await Task.Delay(Backoff(attempt)).ConfigureAwait(false);
+                var delay = Backoff(attempt);
+                _diagnostics.Retrying(Path, "write", attempt, _maxAttempts, delay, failure, batch.Count);
+                foreach (var pending in batch)
+                {
+                    SqliteDiagnostics.RetryEvent(pending.Activity, attempt, failure, delay);
+                }
+
+                await Task.Delay(delay).ConfigureAwait(false);
                 continue;
             }
 
@@ -329,6 +393,7 @@ internal sealed class SqliteDatabase
 
             foreach (var pending in batch)
             {
+                pending.Attempts = attempt;
                 pending.Fail(new SqliteStoreException(Path, pending.Operation, attempt, failure));
             }
 
@@ -383,6 +448,15 @@ internal sealed class SqliteDatabase
         private int _state;
 
         public string Operation { get; } = operation;
+
+        /// <summary>The caller's span, when someone listens.</summary>
+        public Activity? Activity { get; init; }
+
+        /// <summary>The attempt that committed (or failed) the write; written by the writer before completion.</summary>
+        public int Attempts { get; set; } = 1;
+
+        /// <summary>How many writes the committing transaction held.</summary>
+        public int BatchWrites { get; set; } = 1;
 
         public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
 

@@ -401,7 +401,7 @@ public class DhcpLeaseEngineTests
         var failures = new DhcpServerOptionsValidator().GetFailures(options);
         Assert.Contains(failures, f => f.Contains("pool", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("router 192.168.0.1", StringComparison.Ordinal));
-        Assert.Contains(failures, f => f.Contains("MTU", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("DhcpServerOptions:Subnets:0:Mtu", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("overlap", StringComparison.Ordinal));
         Assert.Throws<ArgumentException>(() => new DhcpLeaseEngine(Microsoft.Extensions.Options.Options.Create(options), new InMemoryLeaseStore(), new InMemoryDhcpAddressPool(), TimeProvider.System));
     }

@@ -1,5 +1,7 @@
 using CloudTemple.Networking.Dhcp.Protocol;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CloudTemple.Networking.Dhcp.Tests.Leases;
 
@@ -24,7 +26,7 @@ public sealed class EngineHarness : IDisposable
 {
     public static readonly Ipv4Address ServerAddress = Ipv4Address.Parse("10.0.0.2");
 
-    public EngineHarness(Action<DhcpServerOptions>? configure = null, Func<TimeProvider, IDhcpAddressPool>? pool = null)
+    public EngineHarness(Action<DhcpServerOptions>? configure = null, Func<TimeProvider, IDhcpAddressPool>? pool = null, IMeterFactory? meterFactory = null)
     {
         Pool = pool?.Invoke(Clock) ?? new InMemoryDhcpAddressPool();
         Options = new DhcpServerOptions();
@@ -43,12 +45,12 @@ public sealed class EngineHarness : IDisposable
         subnet.Reservations.Add(new DhcpReservation { HardwareAddress = MacAddress.Parse("02:00:00:00:00:aa"), Address = Ipv4Address.Parse("10.0.0.50"), HostName = "db" });
         Options.Subnets.Add(subnet);
         configure?.Invoke(Options);
-        Engine = new DhcpLeaseEngine(Microsoft.Extensions.Options.Options.Create(Options), Store, Pool, Clock);
+        Engine = new DhcpLeaseEngine(Microsoft.Extensions.Options.Options.Create(Options), Store, Pool, Clock, meterFactory: meterFactory);
     }
 
     public DhcpServerOptions Options { get; }
 
-    public ManualTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public InMemoryLeaseStore Store { get; } = new();
 

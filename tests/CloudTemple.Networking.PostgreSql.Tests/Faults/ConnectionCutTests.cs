@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace CloudTemple.Networking.PostgreSql.Tests.Faults;
@@ -7,7 +9,7 @@ namespace CloudTemple.Networking.PostgreSql.Tests.Faults;
 /// connection, while the allocation waits for the subnet's row lock): the operation either completes
 /// or leaves nothing behind, and the retry bound holds.
 /// </summary>
-public sealed class ConnectionCutTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+public sealed partial class ConnectionCutTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly Ipv4Prefix Subnet = Ipv4Prefix.Parse("10.0.1.0/24");
@@ -98,11 +100,11 @@ public sealed class ConnectionCutTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal(lease, await store.FindByAddressAsync(lease.Address, default));
     }
 
-    private async Task<(PostgreSqlIpamStore Store, string Schema)> NewStoreAsync(int maxAttempts)
+    private async Task<(PostgreSqlIpamStore Store, string Schema)> NewStoreAsync(int maxAttempts, ILoggerFactory? loggers = null, IMeterFactory? meters = null)
     {
         string connection = database.Require();
         string schema = PostgresDatabase.NewSchema();
-        var store = new PostgreSqlIpamStore(connection, new PostgreSqlStoreOptions { Schema = schema, MaxAttempts = maxAttempts });
+        var store = new PostgreSqlIpamStore(connection, new PostgreSqlStoreOptions { Schema = schema, MaxAttempts = maxAttempts }, loggers, meters);
         await store.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
         await store.CarveSubnetAsync(SubnetRequest.Explicit("vpc", Subnet), T0, default);
         return (store, schema);

@@ -53,6 +53,69 @@ public sealed class AllocateNextFunctionTests(PostgresDatabase database) : IClas
         Assert.Equal(held.Allocation.Address.Value, (uint)rows[3].Address!.Value);
     }
 
+    [SkippableFact]
+    public async Task The_one_by_one_fallback_of_a_failed_batch_gives_the_answers_of_the_batch()
+    {
+        string schema = PostgresDatabase.NewSchema();
+        await using var store = new PostgreSqlIpamStore(database.RequireDataSource(), new PostgreSqlStoreOptions { Schema = schema });
+        await store.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]) { ReuseHold = TimeSpan.FromMinutes(1) }, default);
+        var batched = Ipv4Prefix.Parse("10.0.5.0/28");
+        var oneByOne = Ipv4Prefix.Parse("10.0.6.0/28");
+
+        // The same history in both subnets: a fragmented free space, a hold that ends, a hold that does not, a key already held.
+        foreach (var (subnet, side) in new[] { (batched, "a"), (oneByOne, "b") })
+        {
+            await store.CarveSubnetAsync(SubnetRequest.Explicit("vpc", subnet) with { Exclusions = [new Ipv4AddressRange(new Ipv4Address(subnet.Network.Value + 9), new Ipv4Address(subnet.Network.Value + 10))] }, T0, default);
+            for (int i = 0; i < 6; i++)
+            {
+                await store.AllocateAsync(AddressRequest.NextFree("vpc", subnet, $"{side}-fill-{i}") with { RequestKey = i == 5 ? "held" : null }, T0, default);
+            }
+
+            await store.ReleaseAsync("vpc", new Ipv4Address(subnet.Network.Value + 3), null, T0, default);
+            await store.ReleaseAsync("vpc", new Ipv4Address(subnet.Network.Value + 5), null, T0.AddMinutes(1), default);
+        }
+
+        // More requests than free addresses, a key repeated in the batch and a key already held.
+        string[] owners = ["p1", "p2", "p1", "p3", "fill-5", "p4", "p5", "p6", "p7", "p8", "p9", "p10"];
+        string?[] keys = ["k1", null, "k1", null, "held", null, null, null, null, null, null, null];
+        var now = T0.AddSeconds(90);
+        List<PendingAllocation> Requests(Ipv4Prefix subnet, string side) =>
+            [.. owners.Select((o, i) => new PendingAllocation(
+                AddressRequest.NextFree("vpc", subnet, $"{side}-{o}") with { RequestKey = keys[i] },
+                now,
+                Guid.NewGuid(),
+                new TaskCompletionSource<AddressAllocationResult>()))];
+
+        var batch = Requests(batched, "a");
+        var single = Requests(oneByOne, "b");
+        await store.RunNextFreeBatchAsync(batch);
+        await store.RunOneByOneAsync(single);
+
+        var expected = await Task.WhenAll(batch.Select(p => DescribeAsync(p, batched)));
+        var actual = await Task.WhenAll(single.Select(p => DescribeAsync(p, oneByOne)));
+        Assert.Equal(expected, actual);
+
+        // Free at the call: 3 (its hold ended), 8 (the cursor), 11-14; 5 is still held; 9-10 excluded; 7 held under "held".
+        string[] exhausted = [.. Enumerable.Repeat(nameof(SubnetExhaustedException), 4)];
+        Assert.Equal(["+8 new", "+11 new", "+8 old", "+12 new", "+7 old", "+13 new", "+14 new", "+3 new", .. exhausted], expected);
+        Assert.Equal(
+            (await store.ListAllocationsAsync("vpc", batched, default)).Select(a => a.Address.Value - batched.Network.Value),
+            (await store.ListAllocationsAsync("vpc", oneByOne, default)).Select(a => a.Address.Value - oneByOne.Network.Value));
+
+        static async Task<string> DescribeAsync(PendingAllocation pending, Ipv4Prefix subnet)
+        {
+            try
+            {
+                var result = await pending.Done.Task;
+                return $"+{result.Allocation.Address.Value - subnet.Network.Value} {(result.IsNew ? "new" : "old")}";
+            }
+            catch (IpamException error)
+            {
+                return error.GetType().Name;
+            }
+        }
+    }
+
     // A /27 whose every address is allocated (the last one to port-9 under key k9), in allocation order.
     private async Task<(PostgreSqlIpamStore Store, string Schema, List<uint> All)> FullSubnetAsync()
     {
@@ -83,7 +146,7 @@ public sealed class AllocateNextFunctionTests(PostgresDatabase database) : IClas
     private async Task<List<(short Kind, long? Address)>> CallAsync(string schema, (string Owner, string? Key)[] requests)
     {
         await using var command = database.RequireDataSource().CreateCommand(
-            $"""SELECT r_kind, r_address FROM "{schema}".ipam_allocate_next($1, $2, $3, $4, $5, $6, $7, $8, false) ORDER BY r_idx""");
+            $"""SELECT r_kind, r_address FROM "{schema}".ipam_allocate_next($1, $2, $3, $4, $5, $6, $7, $8, false, NULL) ORDER BY r_idx""");
         command.Parameters.Add(new NpgsqlParameter { Value = "vpc" });
         command.Parameters.Add(new NpgsqlParameter { Value = (long)Subnet.Network.Value });
         command.Parameters.Add(new NpgsqlParameter { Value = Subnet.Length });

@@ -19,7 +19,7 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
 
         await Task.WhenAll(ipamA.InitializeAsync(default), ipamB.InitializeAsync(default), leasesA.InitializeAsync(default), leasesB.InitializeAsync(default));
 
-        Assert.Equal([1, 2, 3], await AppliedVersionsAsync(schema));
+        Assert.Equal([1, 2, 3, 4], await AppliedVersionsAsync(schema));
         await ipamA.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
         Assert.NotNull(await ipamB.GetSpaceAsync("vpc", default));
         Assert.Empty(await leasesB.ListAsync(default));
@@ -31,7 +31,7 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         string connection = database.Require();
         string schema = PostgresDatabase.NewSchema();
         await using var dataSource = NpgsqlDataSource.Create(connection);
-        Assert.Equal([1, 2, 3], await SchemaMigrator.MigrateAsync(dataSource, schema, default));
+        Assert.Equal([1, 2, 3, 4], await SchemaMigrator.MigrateAsync(dataSource, schema, default));
         await using (var store = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema }))
         {
             await store.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
@@ -40,7 +40,7 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         Assert.Empty(await SchemaMigrator.MigrateAsync(dataSource, schema, default));
         await using var again = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema });
         Assert.NotNull(await again.GetSpaceAsync("vpc", default));
-        Assert.Equal([1, 2, 3], await AppliedVersionsAsync(schema));
+        Assert.Equal([1, 2, 3, 4], await AppliedVersionsAsync(schema));
     }
 
     [SkippableFact]
@@ -64,7 +64,7 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         Assert.True(second.IsNew);
         Assert.Equal(first.Allocation.Address.Value + 1, second.Allocation.Address.Value);
         Assert.Equal(2, (await upgraded.ListAllocationsAsync("vpc", subnet, default)).Count);
-        Assert.Equal([1, 2, 3], await AppliedVersionsAsync(schema));
+        Assert.Equal([1, 2, 3, 4], await AppliedVersionsAsync(schema));
     }
 
     [SkippableFact]
@@ -89,7 +89,52 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         var second = await upgraded.AllocateAsync(AddressRequest.NextFree("vpc", subnet, "vm-2"), DateTimeOffset.UnixEpoch, default);
         Assert.Equal(first.Allocation.Address.Value + 1, second.Allocation.Address.Value);
         Assert.Single(await upgraded.FindByOwnerAsync("vpc", "vm-1", default));
-        Assert.Equal([1, 2, 3], await AppliedVersionsAsync(schema));
+        Assert.Equal([1, 2, 3, 4], await AppliedVersionsAsync(schema));
+    }
+
+    [SkippableFact]
+    public async Task A_schema_at_version_3_is_upgraded_to_version_4_keeping_its_data_making_names_unique_and_replacing_the_function()
+    {
+        string connection = database.Require();
+        string schema = PostgresDatabase.NewSchema();
+        await using var dataSource = NpgsqlDataSource.Create(connection);
+        var subnet = Ipv4Prefix.Parse("10.0.0.0/24");
+        var first = await SpaceWithOneAllocationAsync(dataSource, schema, subnet);
+        await using (var store = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema }))
+        {
+            await store.CarveSubnetAsync(SubnetRequest.Explicit("vpc", Ipv4Prefix.Parse("10.0.1.0/24")), DateTimeOffset.UnixEpoch, default);
+            await store.CarveSubnetAsync(SubnetRequest.Explicit("vpc", Ipv4Prefix.Parse("10.0.2.0/24")), DateTimeOffset.UnixEpoch, default);
+        }
+
+        // Back to what a version 3 host left behind: no request keys, no unique names, the function with its nine
+        // parameters (a stand-in with that signature), no hold function, and two subnets named alike.
+        await using (var command = dataSource.CreateCommand($"""
+            DROP INDEX "{schema}".ipam_subnet_by_name; DROP INDEX "{schema}".ipam_subnet_by_request;
+            ALTER TABLE "{schema}".ipam_subnet DROP COLUMN request_key;
+            DROP FUNCTION "{schema}".ipam_allocate_next; DROP FUNCTION "{schema}".ipam_end_expired_holds;
+            CREATE FUNCTION "{schema}".ipam_allocate_next(text, bigint, integer, text[], text[], text[], timestamptz[], uuid[], boolean) RETURNS void LANGUAGE sql AS '';
+            UPDATE "{schema}".ipam_subnet SET name = 'web' WHERE network IN (167772160, 167772416);
+            UPDATE "{schema}".ipam_subnet SET name = 'db' WHERE network = 167772672;
+            DELETE FROM "{schema}".schema_migrations WHERE version = 4
+            """))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal([4], await SchemaMigrator.MigrateAsync(dataSource, schema, default));
+        await using var upgraded = new PostgreSqlIpamStore(dataSource, new PostgreSqlStoreOptions { Schema = schema });
+        Assert.Equal(
+            ["10.0.0.0/24 web", "10.0.1.0/24 web (10.0.1.0/24)", "10.0.2.0/24 db"],
+            (await upgraded.ListSubnetsAsync("vpc", default)).Select(s => $"{s.Prefix} {s.Name}"));
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '{schema}' AND p.proname = 'ipam_allocate_next'"));
+        var second = await upgraded.AllocateAsync(AddressRequest.NextFree("vpc", subnet, "vm-2"), DateTimeOffset.UnixEpoch, default);
+        Assert.Equal(first.Allocation.Address.Value + 1, second.Allocation.Address.Value);
+        Assert.Equal(subnet, (await upgraded.GetSubnetByNameAsync("vpc", "web", default))?.Prefix);
+        var keyed = await upgraded.CarveSubnetAsync(SubnetRequest.NextFree("vpc", 24) with { RequestKey = "k" }, DateTimeOffset.UnixEpoch, default);
+        Assert.Equal(keyed, await upgraded.CarveSubnetAsync(SubnetRequest.NextFree("vpc", 24) with { RequestKey = "k" }, DateTimeOffset.UnixEpoch, default));
+        await Assert.ThrowsAsync<SubnetNameInUseException>(
+            async () => await upgraded.CarveSubnetAsync(SubnetRequest.NextFree("vpc", 24) with { Name = "db" }, DateTimeOffset.UnixEpoch, default));
+        Assert.Equal([1, 2, 3, 4], await AppliedVersionsAsync(schema));
     }
 
     [SkippableFact]
@@ -125,6 +170,14 @@ public sealed class SchemaMigrationTests(PostgresDatabase database) : IClassFixt
         await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'ipam_allocation_space_id_owner_idx'", connection);
         command.Parameters.AddWithValue(schema);
         return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
+    private async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(database.Require());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
     }
 
     private async Task<List<int>> AppliedVersionsAsync(string schema)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace CloudTemple.Networking.Routing.Tests.Tables;
 
 public class RouteTableTests
@@ -144,10 +146,10 @@ public class RouteTableTests
     [Fact]
     public async Task The_change_feed_delivers_every_change_in_order()
     {
-        var clock = new FixedClock(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
         var table = new RouteTable("main", timeProvider: clock);
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var feed = table.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+        await using var feed = table.Changes.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
         var first = feed.MoveNextAsync(); // subscribes
 
         var connected = Route.Connected(P("10.0.1.0/24"), "web");
@@ -157,15 +159,17 @@ public class RouteTableTests
         table.Remove(hole);
 
         Assert.True(await first);
-        var changes = new List<RouteChange> { feed.Current };
-        while (changes.Count < 3 && await feed.MoveNextAsync())
+        var entries = new List<Changes.ChangeFeedEntry<RouteChange>> { feed.Current };
+        while (entries.Count < 3 && await feed.MoveNextAsync())
         {
-            changes.Add(feed.Current);
+            entries.Add(feed.Current);
         }
 
+        var changes = entries.Select(e => e.Change).ToList();
         Assert.Equal([RouteChangeKind.Added, RouteChangeKind.Added, RouteChangeKind.Removed], changes.Select(c => c.Kind));
         Assert.Equal([connected, hole, hole], changes.Select(c => c.Route));
-        Assert.Equal([1L, 2L, 3L], changes.Select(c => c.Sequence));
+        Assert.Equal([1L, 2L, 3L], entries.Select(e => e.Sequence));
+        Assert.Equal(3, table.Version);
         Assert.All(changes, c => Assert.Equal(clock.GetUtcNow(), c.Timestamp));
         Assert.All(changes, c => Assert.True(c.IsActive));
     }
@@ -175,7 +179,7 @@ public class RouteTableTests
     {
         var table = new RouteTable("main", new VpcRoutingOptions { ChangeFeedCapacity = 2 });
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var feed = table.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
+        await using var feed = table.Changes.WatchAsync(cancel.Token).GetAsyncEnumerator(cancel.Token);
         var first = feed.MoveNextAsync();
         table.Add(Route.Blackhole(P("192.0.2.0/24")));
         Assert.True(await first); // change 1 delivered at once
@@ -188,6 +192,7 @@ public class RouteTableTests
         Assert.Equal(5, feed.Current.Sequence); // 2, 3, 4 were dropped
         Assert.True(await feed.MoveNextAsync());
         Assert.Equal(6, feed.Current.Sequence);
+        Assert.Equal(3, table.Changes.DroppedCount);
     }
 
     [Fact]
@@ -214,10 +219,5 @@ public class RouteTableTests
         Assert.False(Route.TryParse("10.0.0.0/8 via 10.0.1.1 metric x", out _));
         Assert.False(Route.TryParse("blackhole 10.0.0.0/8 via 10.0.1.1", out _));
         Assert.False(Route.TryParse("10.0.0.0/8", out _));
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

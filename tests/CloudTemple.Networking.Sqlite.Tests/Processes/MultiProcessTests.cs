@@ -143,7 +143,7 @@ public sealed class MultiProcessTests : IDisposable
                 Assert.Equal(["ok"], worker.Lines);
             }
 
-            Assert.Equal(["dhcp_leases 1", "ipam 1"], Migrations(_database.Path));
+            Assert.Equal(["dhcp_leases 1", "ipam 1", "ipam 2"], Migrations(_database.Path));
         }
         finally
         {

@@ -17,7 +17,7 @@ public sealed class SchemaTests : IDisposable
         using var second = new SqliteIpamStore(_database.Path);
         await using var leases = new SqliteLeaseStore(_database.Path);
         await Task.WhenAll(first.InitializeAsync(default).AsTask(), second.InitializeAsync(default).AsTask(), leases.InitializeAsync(default).AsTask());
-        Assert.Equal(["dhcp_leases 1", "ipam 1"], MultiProcessTests.Migrations(_database.Path));
+        Assert.Equal(["dhcp_leases 1", "ipam 1", "ipam 2"], MultiProcessTests.Migrations(_database.Path));
         Assert.Equal("wal", Scalar(_database.Path, "PRAGMA journal_mode;"));
     }
 
@@ -49,6 +49,43 @@ public sealed class SchemaTests : IDisposable
         using var old = new SqliteIpamStore(_database.Path);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await old.ListSpacesAsync(default));
         Assert.Contains("version 99", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_at_ipam_version_1_is_upgraded_to_version_2_keeping_its_data_and_making_names_unique()
+    {
+        using (var store = new SqliteIpamStore(_database.Path))
+        {
+            await store.CreateSpaceAsync(new AddressSpace("vpc", [Ipv4Prefix.Parse("10.0.0.0/16")]), default);
+            foreach (string cidr in new[] { "10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24" })
+            {
+                await store.CarveSubnetAsync(SubnetRequest.Explicit("vpc", Ipv4Prefix.Parse(cidr)), DateTimeOffset.UnixEpoch, default);
+            }
+
+            await store.AllocateAsync(AddressRequest.NextFree("vpc", Ipv4Prefix.Parse("10.0.2.0/24"), "vm-1"), DateTimeOffset.UnixEpoch, default);
+        }
+
+        // Back to what a version 1 library left behind: no request keys, no unique names, and two subnets named alike.
+        Scalar(_database.Path, """
+            DROP INDEX ipam_subnets_by_name; DROP INDEX ipam_subnets_by_request; ALTER TABLE ipam_subnets DROP COLUMN request_key;
+            DELETE FROM schema_migrations WHERE component = 'ipam' AND version = 2;
+            UPDATE ipam_subnets SET name = 'web' WHERE network IN (167772416, 167772672);
+            UPDATE ipam_subnets SET name = 'db' WHERE network = 167772928;
+            """);
+
+        using var upgraded = new SqliteIpamStore(_database.Path);
+        await upgraded.InitializeAsync(default);
+
+        Assert.Equal(["ipam 1", "ipam 2"], MultiProcessTests.Migrations(_database.Path));
+        Assert.Equal(
+            ["10.0.1.0/24 web", "10.0.2.0/24 web (10.0.2.0/24)", "10.0.3.0/24 db"],
+            (await upgraded.ListSubnetsAsync("vpc", default)).Select(s => $"{s.Prefix} {s.Name}"));
+        Assert.Equal("vm-1", (await upgraded.FindByAddressAsync("vpc", Ipv4Address.Parse("10.0.2.2"), default))?.Owner);
+        Assert.Equal(Ipv4Prefix.Parse("10.0.1.0/24"), (await upgraded.GetSubnetByNameAsync("vpc", "web", default))?.Prefix);
+        var keyed = await upgraded.CarveSubnetAsync(SubnetRequest.NextFree("vpc", 24) with { RequestKey = "k" }, DateTimeOffset.UnixEpoch, default);
+        Assert.Equal(keyed, await upgraded.CarveSubnetAsync(SubnetRequest.NextFree("vpc", 24) with { RequestKey = "k" }, DateTimeOffset.UnixEpoch, default));
+        await Assert.ThrowsAsync<SubnetNameInUseException>(
+            async () => await upgraded.CarveSubnetAsync(SubnetRequest.NextFree("vpc", 24) with { Name = "db" }, DateTimeOffset.UnixEpoch, default));
     }
 
     internal static string Scalar(string path, string sql)

@@ -5,7 +5,7 @@ namespace CloudTemple.Networking.Stores.Conformance.Ipam;
 /// subclasses this and implements <see cref="CreateStoreAsync"/>; each test uses its own space
 /// names, so a durable store may share one database between tests.
 /// </summary>
-public abstract class IpamStoreConformanceTests : StoreConformanceTests<IIpamStore>
+public abstract partial class IpamStoreConformanceTests : StoreConformanceTests<IIpamStore>
 {
     protected static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly CancellationToken None = CancellationToken.None;

@@ -19,6 +19,12 @@ internal sealed class SpaceState(AddressSpace definition)
     /// <summary>How many subnets of each prefix length exist, to find the subnet of an address with few lookups.</summary>
     public int[] SubnetsPerLength { get; } = new int[33];
 
+    /// <summary>Named subnets by name (names are unique within a space).</summary>
+    public Dictionary<string, Ipv4Prefix> SubnetNames { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Subnets carved under a request key, by key.</summary>
+    public Dictionary<string, Ipv4Prefix> SubnetKeys { get; } = new(StringComparer.Ordinal);
+
     public Dictionary<string, AddressEntry> OwnerHeads { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<(string Owner, string Key), AddressEntry> RequestKeys { get; } = [];
