@@ -112,28 +112,29 @@ public static class PostgreSqlStoreBuilderExtensions
     // check finds the store behind the interface.
     private static IIpamBuilder UseIpamStore(this IIpamBuilder builder, Func<IServiceProvider, PostgreSqlIpamStore> create)
     {
-        builder.Services.Replace(ServiceDescriptor.Singleton<IIpamStore>(create));
-        builder.Services.AddHealthCheckOnce(
-            PostgreSqlStoreHealthCheck.IpamStoreName,
-            sp => sp.GetRequiredService<IIpamStore>() is PostgreSqlIpamStore store
-                ? new PostgreSqlStoreHealthCheck(store.DataSource, store.Schema)
-                : throw new InvalidOperationException("The registered IIpamStore is no longer a PostgreSqlIpamStore; remove its health check."),
-            "postgresql",
-            "ready");
+        UseStore<IIpamStore, PostgreSqlIpamStore>(builder.Services, create, PostgreSqlStoreHealthCheck.IpamStoreName, s => new(s.DataSource, s.Schema));
         return builder;
     }
 
     private static IDhcpServerBuilder UseLeaseStore(this IDhcpServerBuilder builder, Func<IServiceProvider, PostgreSqlLeaseStore> create)
     {
-        builder.Services.Replace(ServiceDescriptor.Singleton<ILeaseStore>(create));
-        builder.Services.AddHealthCheckOnce(
-            PostgreSqlStoreHealthCheck.LeaseStoreName,
-            sp => sp.GetRequiredService<ILeaseStore>() is PostgreSqlLeaseStore store
-                ? new PostgreSqlStoreHealthCheck(store.DataSource, store.Schema)
-                : throw new InvalidOperationException("The registered ILeaseStore is no longer a PostgreSqlLeaseStore; remove its health check."),
+        UseStore<ILeaseStore, PostgreSqlLeaseStore>(builder.Services, create, PostgreSqlStoreHealthCheck.LeaseStoreName, s => new(s.DataSource, s.Schema));
+        return builder;
+    }
+
+    private static void UseStore<TService, TStore>(
+        IServiceCollection services, Func<IServiceProvider, TStore> create, string healthCheckName, Func<TStore, PostgreSqlStoreHealthCheck> healthCheck)
+        where TService : class
+        where TStore : class, TService
+    {
+        services.Replace(ServiceDescriptor.Singleton<TService>(create));
+        services.AddHealthCheckOnce(
+            healthCheckName,
+            sp => sp.GetRequiredService<TService>() is TStore store
+                ? healthCheck(store)
+                : throw new InvalidOperationException($"The registered {typeof(TService).Name} is no longer a {typeof(TStore).Name}; remove its health check."),
             "postgresql",
             "ready");
-        return builder;
     }
 
     // Named options, the name being the section's path: the IPAM and lease stores may share a section or use two.
